@@ -1,0 +1,3 @@
+"""The CYPE Directorate Scorecard: data, engine and publication."""
+
+__version__ = "0.1.0"
