@@ -117,3 +117,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# Commands that live in their own modules register themselves on `app` when imported.
+from . import commands_month, commands_publish, commands_run  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Commands registered on the scorecard CLI (see cli.py)."""
