@@ -25,7 +25,8 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
-DATA_OPT = typer.Option(Path("data"), "--data", help="Data folder to read (a copy can be checked without touching data/).")
+DATA_OPT = typer.Option(Path("data"), "--data",
+                        help="Data folder to read (a copy can be checked without touching data/).")
 MONTH_OPT = typer.Option(..., "--month", help="Edition month, e.g. 2026-01.")
 
 
@@ -96,7 +97,8 @@ def export(month: str = MONTH_OPT, out_file: Path = typer.Option(..., "--out", h
 def main() -> None:
     """Entry point: user errors become one-line messages and a documented exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except ScorecardError as exc:
         for line in exc.lines:
             err.print(line, markup=False)
@@ -114,9 +116,6 @@ def main() -> None:
             sys.exit(problems.EXIT_INVALID)
         raise
 
-
-if __name__ == "__main__":
-    main()
 
 
 # Commands that live in their own modules register themselves on `app` when imported.

@@ -15,7 +15,9 @@ COLUMNS = ["area", "team", "code", "title", "frequency", "period", "value", "num
 def printed_rows(edition: pd.DataFrame) -> pd.DataFrame:
     """One row per row printed in the edition, with the agreed columns and display formatting."""
     def fmt_value(r):
-        return "" if r["value"] is None or pd.isna(r["value"]) else formatting.value(r["value"], r["unit"], r["decimals"])
+        if r["value"] is None or pd.isna(r["value"]):
+            return ""
+        return formatting.value(r["value"], r["unit"], r["decimals"])
 
     def fmt_nd(v, d):
         return "" if v is None or pd.isna(v) else formatting.number(v, d)

@@ -61,7 +61,8 @@ def check(ds: Dataset, today: dt.date | None = None) -> Report:
     for idx, r in ds.teams.iterrows():
         for d in r["districts"].split(";"):
             if d not in districts:
-                report.add(str(f_teams), idx, "districts", f"unknown district '{d}' (known: {', '.join(sorted(districts))})")
+                report.add(str(f_teams), idx, "districts",
+                           f"unknown district '{d}' (known: {', '.join(sorted(districts))})")
 
     # targets
     f_t = str(root / "targets.csv")
@@ -102,7 +103,8 @@ def check(ds: Dataset, today: dt.date | None = None) -> Report:
         if bool(r["area"]) == bool(r["team"]):
             report.add(f_o, idx, "area", "give either an area or a team, not both and not neither")
         if r["area"] and r["area"] not in areas:
-            report.add(f_o, idx, "area", f"unknown district '{r['area']}' (known: Kent, {', '.join(sorted(districts))})")
+            report.add(f_o, idx, "area",
+                       f"unknown district '{r['area']}' (known: Kent, {', '.join(sorted(districts))})")
         if r["team"] and r["team"] not in teams:
             report.add(f_o, idx, "team", f"unknown team '{r['team']}'")
         try:

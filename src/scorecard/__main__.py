@@ -1,0 +1,5 @@
+"""`python -m scorecard` runs the command line."""
+
+from .cli import main
+
+main()

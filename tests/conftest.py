@@ -1,0 +1,34 @@
+"""Shared fixtures: the shipped data and its January 2026 edition, loaded once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scorecard import edition
+from scorecard.dataset import load
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    ds, report = load(DATA)
+    assert ds is not None, [p.line() for p in report.problems]
+    return ds
+
+
+@pytest.fixture(scope="session")
+def january(dataset):
+    return edition.build(dataset, "2026-01")
+
+
+@pytest.fixture()
+def data_copy(tmp_path) -> Path:
+    """A private copy of data/ that a test may break."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest)
+    return dest
