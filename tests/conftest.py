@@ -32,3 +32,12 @@ def data_copy(tmp_path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(DATA, dest)
     return dest
+
+
+AGREEMENT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the golden test's agreement figure at the end of every run."""
+    for line in AGREEMENT:
+        terminalreporter.write_line(line)

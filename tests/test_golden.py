@@ -52,8 +52,11 @@ def test_ratings_and_arrows_match_the_edition_apart_from_its_documented_contradi
     unexplained = found - listed
     stale = listed - found
     compared = 3 * len(january)
-    print(f"\nagreement with the printed edition: {compared - len(found)}/{compared} ratings and arrows "
-          f"({100 * (compared - len(found)) / compared:.1f}%); {len(found)} documented contradictions of the source")
+    from conftest import AGREEMENT
+
+    AGREEMENT.append(f"golden: agreement with the printed January 2026 edition: {compared - len(found)}/{compared} "
+                     f"ratings and arrows ({100 * (compared - len(found)) / compared:.1f}%); "
+                     f"{len(found)} documented contradictions of the source")
     assert not unexplained, f"computed ratings/arrows differ from the edition: {sorted(unexplained)}"
     assert not stale, f"listed contradictions no longer occur: {sorted(stale)}"
     assert known["reason"].str.len().gt(10).all()
