@@ -34,6 +34,20 @@ def data_copy(tmp_path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def grid(tmp_path_factory):
+    """The January 2026 edition's 18 notebooks, executed once per session by `scorecard run`'s runner.
+
+    Any test that needs executed notebooks (notebook checks, publishers) shares this one run:
+    ``grid.folder`` holds the notebooks and manifest.json.
+    """
+    import os
+
+    from scorecard import runner
+
+    return runner.run("2026-01", data_dir=DATA, out_dir=tmp_path_factory.mktemp("build"), jobs=os.cpu_count())
+
+
 AGREEMENT: list[str] = []
 
 
