@@ -120,6 +120,7 @@ def targets_for(data: Path, year: str, basis: str, seed: int = SEED, shift: floa
 
 def write(rows: list[dict[str, str]], folder: Path, name: str, columns: list[str]) -> Path:
     """Write rows to ``folder/SYNTHETIC-<name>.csv``."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"SYNTHETIC-{name}.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
