@@ -48,6 +48,18 @@ def grid(tmp_path_factory):
     return runner.run("2026-01", data_dir=DATA, out_dir=tmp_path_factory.mktemp("build"), jobs=os.cpu_count())
 
 
+@pytest.fixture(scope="session")
+def built(grid, tmp_path_factory):
+    """The January 2026 site published from the session's executed notebooks (builtin engine)."""
+    from scorecard import publish
+
+    out = tmp_path_factory.mktemp("published") / "_site"
+    result = publish.build("2026-01", out, engine="builtin", data=DATA, build_dir=grid.folder.parents[1],
+                           run=False, warn=lambda line: None)
+    print(f"\nsite built in {result.timings['publishing']:.1f} s (PDF by {result.pdf_engine}) at {out}")
+    return out
+
+
 AGREEMENT: list[str] = []
 
 

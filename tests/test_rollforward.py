@@ -192,6 +192,81 @@ def test_lint_catches_januarys_numbers_reused_in_february(feb, tmp_path):
     assert stale == moved
 
 
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("%", ""))
+
+
+def _published_dot(now: str, before: str, polarity: str, target: str) -> str:
+    """The arrow a reader should see, from the two figures as the published CSV prints them."""
+    a, b = _number(now), _number(before)
+    if a == b:
+        return "\u2194 No change"
+    if polarity == "T":
+        low, high = map(_number, target.split(" - "))
+        centre = (low + high) / 2
+        better = abs(a - centre) < abs(b - centre)
+        if abs(a - centre) == abs(b - centre):
+            return "\u2194 No change"
+    else:
+        better = (a > b) == (polarity == "H")
+    return "\u2191 Improved" if better else "\u2193 Worsened"
+
+
+def test_february_is_published_beside_january(feb, built, tmp_path):
+    """`scorecard build --month 2026-02` after the synthetic ingest: a second edition, January untouched.
+
+    Trends and arrows are checked from the published CSV files alone: February's Jan-26 column
+    must be January's published figure, and each arrow must follow from the two printed figures.
+    """
+    import csv as csv_mod
+
+    import yaml
+
+    from scorecard import publish
+
+    site = tmp_path / "_site"
+    shutil.copytree(built, site)
+    january = tree_hash(site / "2026-01")
+    params = tmp_path / "params"  # two districts keep the run short; the rest is the real February
+    shutil.copytree(feb["base"] / "params", params)
+    p = yaml.safe_load((params / "2026-02.yml").read_text(encoding="utf-8"))
+    p["districts"] = p["districts"][:2]
+    (params / "2026-02.yml").write_text(yaml.safe_dump(p, sort_keys=False), encoding="utf-8")
+    warnings: list[str] = []
+    result = publish.build("2026-02", site, engine="builtin", data=feb["data"], build_dir=tmp_path / "build",
+                           commentary=feb["base"] / "commentary", params_dir=params, warn=warnings.append)
+    assert result.month == "2026-02" and len(result.ran) == 6 + 2
+
+    assert tree_hash(site / "2026-01") == january  # January's edition byte-for-byte as published
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.index("February 2026") < index.index("January 2026")
+    assert 'href="2026-02/index.html"' in index and 'href="2026-01/index.html"' in index
+    feb_dir = site / "2026-02"
+    for page in ("overview", "send", "social-care", "early-help", "education", "reference",
+                 "district-" + p["districts"][0].lower()):
+        assert "February 2026" in (feb_dir / f"{page}.html").read_text(encoding="utf-8"), page
+    assert (feb_dir / "scorecard-2026-02.pdf").stat().st_size > 50_000
+
+    def rows(path: Path) -> list[dict[str, str]]:
+        return list(csv_mod.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+    name = "social-care-ics-monthly.csv"
+    jan = {r["Code"]: r for r in rows(site / "2026-01" / name)}
+    checked = {"Improved": 0, "Worsened": 0, "No change": 0}
+    table = rows(feb_dir / name)
+    assert list(table[0])[5:12] == ["Aug-25", "Sep-25", "Oct-25", "Nov-25", "Dec-25", "Jan-26", "Measure (Feb-26)"]
+    for row in table:
+        before = jan[row["Code"]]
+        assert row["Jan-26"] == before["Measure (Jan-26)"], row["Code"]
+        assert row["Aug-25"] == before["Aug-25"], row["Code"]
+        if "N/A" in (row["Measure (Feb-26)"], row["Jan-26"]) or not row["DOT"]:
+            continue
+        want = _published_dot(row["Measure (Feb-26)"], row["Jan-26"], row["Polarity"], row["Target 2025-26"])
+        assert row["DOT"] == want, (row["Code"], row["Measure (Feb-26)"], row["Jan-26"], row["DOT"])
+        checked[want.split(" ", 1)[1]] += 1
+    assert all(checked.values()), checked  # the synthetic month moves figures both ways and leaves some
+
+
 # ---- later months: the financial year turns in April, the academic year in September
 
 

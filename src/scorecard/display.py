@@ -7,8 +7,9 @@ representations, so each publisher picks what it needs without re-running code:
   displayed cells, for the download link next to the table) and ``text/plain``;
 - charts: ``text/html`` (a figure with the Vega-Lite spec, a loader for the
   site's own copy of Vega, and the description as a visible caption),
-  ``image/svg+xml`` and ``image/png`` from vl-convert, and ``text/plain`` = the
-  description.
+  ``image/svg+xml`` from vl-convert (the static image both PDFs print; a PNG
+  only on request, as it costs more time than the rest of the chart), and
+  ``text/plain`` = the description.
 
 The HTML never points outside the site: the loader reads the site root from
 ``<meta name="scorecard-site-root">`` (or Quarto's ``quarto:offset``) and loads
@@ -96,7 +97,7 @@ def chart_html(spec: dict, description: str, chart_id: str | None = None) -> str
 
 
 def chart_bundle(chart: alt.TopLevelMixin | dict, description: str, *, block: str | None = None,
-                 name: str | None = None, png: bool = True) -> tuple[dict, dict]:
+                 name: str | None = None, png: bool = False) -> tuple[dict, dict]:
     """(data, metadata) for one chart output."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     cid = _chart_id(spec, description)
@@ -106,13 +107,15 @@ def chart_bundle(chart: alt.TopLevelMixin | dict, description: str, *, block: st
     if png:
         data["image/png"] = vlc.vegalite_to_png(spec, vl_version=VL_VERSION, scale=2)
     meta = {"scorecard": {"kind": "chart", "block": block, "name": name, "id": cid, "description": description},
-            "image/svg+xml": {"alt": description}, "image/png": {"alt": description}}
+            "image/svg+xml": {"alt": description}}
+    if png:
+        meta["image/png"] = {"alt": description}
     return data, meta
 
 
 def show_chart(chart: alt.TopLevelMixin | dict, description: str, *, block: str | None = None,
                name: str | None = None) -> None:
-    """Display a chart as one output: interactive HTML (offline), SVG, PNG and its text alternative."""
+    """Display a chart as one output: interactive HTML (offline), SVG and its text alternative."""
     data, meta = chart_bundle(chart, description, block=block, name=name)
     display(data, raw=True, metadata=meta)
 

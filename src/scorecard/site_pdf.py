@@ -64,6 +64,7 @@ h2 {{ font-size: 11pt; margin: 4mm 0 2mm; bookmark-level: 2; break-after: avoid;
 h3 {{ font-size: 9.5pt; margin: 3mm 0 1.5mm; bookmark-level: 3; break-after: avoid; }}
 h4, h5, h6 {{ font-size: 8.5pt; bookmark-level: none; break-after: avoid; }}
 p {{ margin: 0 0 2mm; orphans: 2; widows: 2; }}
+.text_cell:has(h2, h3) {{ break-after: avoid; }}  /* a heading stays with the table or charts below it */
 .cell {{ margin: 0 0 2.5mm; }}
 .output_subarea pre {{ white-space: pre-wrap; font-size: 7pt; }}
 figure.sc-print-chart {{ margin: 0 0 2mm; break-inside: avoid; }}
