@@ -23,6 +23,7 @@ def run_cli(args: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
 
 
 def tree_hash(root: Path) -> dict[str, str]:
-    """sha256 of every file under ``root`` (relative path -> digest): equal dicts mean byte-for-byte equal."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """sha256 of every file under ``root`` (relative path -> digest; folders too, as "folder"):
+    equal dicts mean byte-for-byte equal trees, including empty folders."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(root.rglob("*"))}

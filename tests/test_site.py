@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import http.server
 import json
 import re
@@ -21,8 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_run import tree_hash
 
-from scorecard import publish, quarto_hooks, site
+from scorecard import params, publish, quarto_hooks, site
 from scorecard.problems import EXIT_BUILD, ScorecardError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,15 +42,6 @@ def district_slug(name: str) -> str:
 
 
 PAGES = SECTION_PAGES + [district_slug(d) for d in DISTRICTS]
-
-
-def tree_hash(root: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        h.update(str(p.relative_to(root)).encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def need(tool: str) -> str:
@@ -427,16 +418,16 @@ def test_a_commentary_only_edit_executes_only_its_section(grid, tmp_path):
     shutil.copytree(grid.folder, build_dir / MONTH / "notebooks")
     commentary = tmp_path / "commentary"
     shutil.copytree(ROOT / "commentary", commentary)
-    params = ROOT / "params"
-    state = publish.inputs_of(MONTH, DATA, commentary, params, runner.SOURCE_DIR)
+    params_dir = ROOT / "params"
+    state = publish.inputs_of(MONTH, DATA, commentary, params_dir, runner.SOURCE_DIR)
     (build_dir / MONTH / "inputs.json").write_text(json.dumps(state), encoding="utf-8")
 
-    folder, ran = publish.ensure_executed(MONTH, DATA, build_dir, commentary, params)
+    folder, ran = publish.ensure_executed(MONTH, DATA, build_dir, commentary, params_dir)
     assert ran == []
     path = commentary / MONTH / "early-help.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n\nA sentence added by the test suite.\n",
                     encoding="utf-8")
-    folder, ran = publish.ensure_executed(MONTH, DATA, build_dir, commentary, params)
+    folder, ran = publish.ensure_executed(MONTH, DATA, build_dir, commentary, params_dir)
     assert ran == ["early-help"]
     assert "A sentence added by the test suite." in (folder / "early-help.ipynb").read_text(encoding="utf-8")
     assert "A sentence added by the test suite." not in (folder / "send.ipynb").read_text(encoding="utf-8")
@@ -457,8 +448,7 @@ def test_quarto_project_configuration():
 
 def test_quarto_staging_labels_every_embed(grid, tmp_path):
     """What pre-render stages: titled notebooks, and a Typst report whose embeds all resolve."""
-    params = yaml.safe_load((ROOT / "params" / f"{MONTH}.yml").read_text(encoding="utf-8"))
-    edition = site.discover(grid.folder, MONTH, params)
+    edition = site.discover(grid.folder, params.load(ROOT / "params" / f"{MONTH}.yml", MONTH))
     staged = quarto_hooks.stage(edition, tmp_path / "editions")
     report = (staged / f"scorecard-{MONTH}.qmd").read_text(encoding="utf-8")
     front = yaml.safe_load(report.split("---")[1])
@@ -530,9 +520,8 @@ def test_weasyprint_pdf_without_a_browser(grid, tmp_path):
     need("pdftotext")
     from scorecard import site_pdf
 
-    params = yaml.safe_load((ROOT / "params" / f"{MONTH}.yml").read_text(encoding="utf-8"))
-    full = site.discover(grid.folder, MONTH, params)
-    small = site.Edition(MONTH, full.notebooks, [full.page("overview")], params)
+    full = site.discover(grid.folder, params.load(ROOT / "params" / f"{MONTH}.yml", MONTH))
+    small = site.Edition(MONTH, full.notebooks, [full.page("overview")], full.params)
     prepared = {p.slug: site.prepare(p) for p in small.pages}
     pdf = tmp_path / "small.pdf"
     assert site_pdf.write_pdf(small, prepared, pdf, tmp_path / "work", engine="weasyprint") == "weasyprint"

@@ -126,7 +126,7 @@ def table_bundle(gt: GT, csv_name: str | None = None, *, frame: pd.DataFrame | N
     info = tables.table_info(tid) or {}
     frame = frame if frame is not None else info.get("frame")
     body = tables.table_html(gt)
-    title = info.get("title", "")
+    title = info.get("title") or str(gt._heading.title or "")  # listing tables are not registered in `tables`
     if csv_name:
         body += (f'\n<p class="scorecard-download"><a href="{html.escape(csv_name)}" download>'
                  f"Download this table as CSV</a></p>")

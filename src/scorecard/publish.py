@@ -101,7 +101,7 @@ def ensure_executed(month: str, data: Path = Path("data"), build_dir: Path = Pat
     except (OSError, ValueError):
         before = {}
     try:
-        site.discover(folder, month, site.read_params(params_dir, month))
+        site.discover(folder, params_mod.load(params_mod.path_of(params_dir, month), month))
         complete = True
     except ScorecardError:
         complete = False
@@ -405,7 +405,7 @@ def build(month: str, out: Path = Path("_site"), engine: str | None = None, data
         publish_quarto(month, out, data, build_dir, project)
         result.pdf_engine = "typst"
     else:
-        edition = site.discover(folder, month, site.read_params(params_dir, month))
+        edition = site.discover(folder, params_mod.load(params_mod.path_of(params_dir, month), month))
         inputs = inputs_of(month, data, commentary, params_dir, SOURCE_DIR)
         detail: dict[str, float] = {}
         with ThreadPoolExecutor(max_workers=1) as pool:  # the commentary check runs beside the publishing

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import yaml
 
-from . import periods
+from .listing import slug as slugify
+from .params import Params
 from .problems import EXIT_BUILD, ScorecardError
 
 SITE_NAME = "CYPE Scorecard"
@@ -35,10 +35,6 @@ PARAMETER_TAGS = {"parameters", "injected-parameters"}
 DOWNLOAD_KIND = "download"  # marks the cells prepare() adds for CSV links (dropped from the PDF)
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 @dataclass(frozen=True)
 class Page:
     """One published page: an executed notebook and where it appears in the navigation."""
@@ -51,16 +47,17 @@ class Page:
 
 @dataclass
 class Edition:
-    """The executed notebooks of one month, in publication order."""
+    """The executed notebooks of one month, in publication order, with its parameters (params/<month>.yml)."""
 
     month: str
     notebooks: Path
     pages: list[Page]
-    params: dict = field(default_factory=dict)
+    params: Params
 
     @property
     def label(self) -> str:
-        return periods.Month.parse(self.month).long_label()
+        """'January 2026'."""
+        return self.params.month_label
 
     @property
     def districts(self) -> list[Page]:
@@ -68,57 +65,26 @@ class Edition:
 
     @property
     def publication_date(self) -> str:
-        """Publication date from params/<month>.yml, written as in the edition (e.g. 23 February 2026)."""
-        for key in ("publication_date", "publication-date", "published", "date"):
-            value = self.params.get(key)
-            if value:
-                return _long_date(value)
-        return ""
+        """'23 February 2026', as the edition prints it."""
+        return self.params.publication_label
 
     def page(self, slug: str) -> Page:
         return next(p for p in self.pages if p.slug == slug)
 
 
-def _long_date(value) -> str:
-    import datetime as dt
-
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.date):
-        return f"{value.day} {value.strftime('%B %Y')}"
-    return str(value)
-
-
-def read_params(params_dir: Path, month: str) -> dict:
-    """The edition's parameter file (params/<month>.yml), or {} when there is none."""
-    path = params_dir / f"{month}.yml"
-    if not path.exists():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-
-
-def discover(notebooks: Path, month: str, params: dict | None = None) -> Edition:
+def discover(notebooks: Path, params: Params) -> Edition:
     """The edition's pages from a folder of executed notebooks; every page must be there.
 
     District pages follow the order of `districts:` in params/<month>.yml (as printed), and are
     named `district-<slug>.ipynb` as `scorecard run` names them.
     """
-    from .listing import slug
-
-    params = params or {}
+    month = params.month
     expected = [(s, t, "section") for s, t in SECTIONS]
-    names = list(params.get("districts") or [])
-    if not names:  # no parameter file: every district notebook there is, alphabetically
-        names = [p.stem.removeprefix("district-").replace("-", " ").title()
-                 for p in sorted(notebooks.glob("district-*.ipynb"))]
-    expected += [(f"district-{slug(n)}", n, "district") for n in names]
+    expected += [(f"district-{slugify(n)}", n, "district") for n in params.districts]
     expected.append((REFERENCE[0], REFERENCE[1], "reference"))
     missing = [f"{s}.ipynb" for s, _, _ in expected if not (notebooks / f"{s}.ipynb").exists()]
-    if missing or not names:
-        raise ScorecardError(f"{notebooks}: executed notebooks missing: {', '.join(missing) or 'district-*.ipynb'} "
+    if missing:
+        raise ScorecardError(f"{notebooks}: executed notebooks missing: {', '.join(missing)} "
                              f"(run `scorecard run --month {month}` first)", EXIT_BUILD)
     pages = [Page(s, t, kind, notebooks / f"{s}.ipynb") for s, t, kind in expected]
     return Edition(month=month, notebooks=notebooks, pages=pages, params=params)
@@ -133,6 +99,7 @@ class Prepared:
     nb: nbformat.NotebookNode
     title: str                                         # heading found in the notebook, else the page title
     csv_files: dict[str, str] = field(default_factory=dict)   # relative path -> CSV text
+    csv_titles: dict[str, str] = field(default_factory=dict)  # relative path -> the table's title
     labels: list[str] = field(default_factory=list)           # embed labels, in page order
 
 
@@ -255,6 +222,7 @@ def prepare(page: Page) -> Prepared:
             csv_name, csv_text = meta.get("csv"), _text((output.get("data") or {}).get("text/csv"))
             if csv_name and csv_text:
                 prepared.csv_files[str(csv_name)] = csv_text
+                prepared.csv_titles[str(csv_name)] = meta.get("title") or Path(str(csv_name)).stem
             link = _split_download(output)
             if link:
                 link_cell = nbformat.v4.new_markdown_cell(link)

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import site
+from .listing import slug
 from .site import Edition, Prepared
 
 STATIC = Path(__file__).parent / "static"
@@ -139,7 +140,7 @@ def _heading_ids(body: str) -> str:
 
     def add(m: re.Match) -> str:
         text = html.unescape(re.sub(r"<[^>]+>", "", m.group(3)))
-        base = site.slugify(text)[:60] or "section"
+        base = slug(text)[:60] or "section"
         anchor, n = base, 2
         while anchor in used:
             anchor, n = f"{base}-{n}", n + 1
@@ -179,12 +180,8 @@ def write_edition_pages(edition: Edition, prepared: dict[str, Prepared], dest: P
 def write_edition_index(edition: Edition, dest: Path, *, pdf_name: str, xlsx_name: str,
                         prepared: dict[str, Prepared]) -> None:
     """The edition's contents page: every page, the PDF, the workbook and each table's CSV."""
-    csv_links = []
-    for page in edition.pages:
-        for name, text in prepared[page.slug].csv_files.items():
-            first = text.split("\n", 1)[0]
-            csv_links.append((name, f"{page.title}: {Path(name).stem.removeprefix(page.slug + '-')}"
-                              if first else name))
+    csv_links = [(name, f"{page.title}: {prepared[page.slug].csv_titles.get(name, name)}")
+                 for page in edition.pages for name in prepared[page.slug].csv_files]
     pdf = dest / pdf_name
     size = f"{pdf.stat().st_size / 1e6:.1f} MB" if pdf.exists() else ""
     title = f"{edition.label} edition"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import os
 import re
@@ -191,11 +192,10 @@ def front_html(edition: Edition, numbers: dict[str, int] | None) -> str:
     esc = html.escape
     parts = ['<section class="cover">',
              '<p class="kicker">Children, Young People and Education Performance Management</p>',
-             f"<h1>{esc(site.FULL_TITLE)}</h1>", f'<p class="month">{esc(edition.label)}</p>']
-    produced = edition.params.get("produced_by") or "Management Information & Intelligence, KCC"
-    parts.append(f"<p>Produced by: {esc(str(produced))}</p>")
-    if edition.publication_date:
-        parts.append(f"<p>Publication date: {esc(edition.publication_date)}</p>")
+             f"<h1>{esc(edition.params.title)}</h1>", f'<p class="month">{esc(edition.label)}</p>']
+    if edition.params.produced_by:
+        parts.append(f"<p>Produced by: {esc(edition.params.produced_by)}</p>")
+    parts.append(f"<p>Publication date: {esc(edition.publication_date)}</p>")
     parts.append("</section>")
 
     def entry(page: site.Page) -> str:
@@ -272,49 +272,21 @@ def find_chromium() -> str | None:
 
 
 def page_count(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+    from pypdf import PdfReader
 
-
-def _objects(pdf: bytes) -> dict[bytes, bytes]:
-    """Object number -> the bytes from its `obj` keyword to the next object (one scan of the file)."""
-    starts = [(m.group(1), m.end()) for m in re.finditer(rb"(?:^|\n)(\d+) 0 obj\b", pdf)]
-    out = {}
-    for i, (num, start) in enumerate(starts):
-        end = starts[i + 1][1] if i + 1 < len(starts) else len(pdf)
-        out[num] = pdf[start:end]
-    return out
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def destination_pages(pdf: bytes) -> dict[str, int]:
-    """1-based page of every named destination (link target) in a Chromium PDF.
+    """1-based page of every named destination (link target) in a PDF, by name without the slash."""
+    from pypdf import PdfReader
 
-    Chromium (Skia) writes plain objects: the catalog's /Dests maps each name to
-    [page-ref /XYZ ...], and the /Pages tree gives the page order.
-    """
-    objs = _objects(pdf)
-    cat = next((body for body in objs.values() if re.search(rb"/Type\s*/Catalog\b", body[:2000])), b"")
-    pages_ref = re.search(rb"/Pages\s+(\d+)\s+0\s+R", cat)
-    dests_ref = re.search(rb"/Dests\s+(\d+)\s+0\s+R", cat)
-    if not pages_ref or not dests_ref:
-        return {}
-    order: list[bytes] = []
-
-    def walk(num: bytes, depth: int = 0) -> None:
-        body = objs.get(num, b"").split(b"endobj", 1)[0]
-        kids = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
-        if kids and re.search(rb"/Type\s*/Pages\b", body) and depth < 32:
-            for kid in re.findall(rb"(\d+)\s+0\s+R", kids.group(1)):
-                walk(kid, depth + 1)
-        else:
-            order.append(num)
-
-    walk(pages_ref.group(1))
-    index = {num: i + 1 for i, num in enumerate(order)}
-    dests = objs.get(dests_ref.group(1), b"").split(b"endobj", 1)[0]
+    reader = PdfReader(io.BytesIO(pdf))
     out = {}
-    for name, page in re.findall(rb"/([^\s/\[\]<>()]+)\s*\[\s*(\d+)\s+0\s+R", dests):
-        key = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name).decode()
-        out[key] = index.get(page, 0)
+    for name, dest in reader.named_destinations.items():
+        number = reader.get_destination_page_number(dest)
+        if number is not None and number >= 0:
+            out[str(name).removeprefix("/")] = number + 1
     return out
 
 
