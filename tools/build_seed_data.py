@@ -1,11 +1,12 @@
 """Build data/ from the January 2026 edition text (run once; kept for provenance).
 
-The seed is the text of Kent County Council's CYPE Directorate Scorecard for
-January 2026. This script turns every printed table row into tidy records and
-records, for the golden test, the RAG ratings and arrows the edition printed.
-Floors are not printed in the edition: where the commentary does not give one,
-the floor is inferred from the printed ratings (see ``infer_floor``) and the
-evidence is written beside the value.
+Every printed cell is kept as printed text (``34.20``, ``<= 25``, ``N/A``), so the tables
+reproduce the print exactly. Floor standards are not printed: where the commentary does not give
+one, the floor is inferred from the printed ratings (``infer_floor``) and the evidence is written
+beside the value. After writing the files, the edition is computed with the package and every
+cell is compared with the print: each cell where the rules give something else than the print
+is written to ``anomalies.csv`` as a ``printed`` entry, with the reason of its kind
+(``REASONS``); a difference of a kind not listed there stops the script.
 
 Usage: python tools/build_seed_data.py ../shared/seeds/000_a09f7c007414c955.txt
 """
@@ -14,17 +15,18 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(ROOT / "src"))
 from parse_seed import parse  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-GOLDEN = ROOT / "tests" / "golden"
-
+COUNTY = "Kent"
 DISTRICTS = [
     "Ashford", "Canterbury", "Dartford", "Dover", "Folkestone and Hythe", "Gravesham",
     "Maidstone", "Sevenoaks", "Swale", "Thanet", "Tonbridge and Malling", "Tunbridge Wells",
@@ -46,8 +48,6 @@ TEAMS = [  # team, service, districts
     ("Sevenoaks South & Tunbridge Wells EHU", "EHU", ["Sevenoaks", "Tunbridge Wells"]),
     ("Swale EHU", "EHU", ["Swale"]), ("Thanet EHU", "EHU", ["Thanet"]),
 ]
-
-# Stable ids for the indicators the edition prints without a code.
 UNCODED = {
     "Percentage of annual EHCP reviews waiting less than 12 months": "SEND-REVIEW12",
     "Percentage of open Educational Psychology referrals waiting more than 6 weeks": "SEND-EPWAIT6",
@@ -65,7 +65,6 @@ UNCODED = {
     "Average score at KS4 in Attainment 8 - SEN Support gap": "SISE12-SENSGAP",
     "Average score at KS4 in Attainment 8 - SEN EHCP gap": "SISE12-EHCPGAP",
 }
-
 SECTION = {
     **{c: "send" for c in ["APP17", "APP17-N", "APP17-D", "APP17-A", "APP-EP", "SEND-REVIEW12", "CYPE1",
                            "SEND-EPWAIT6", "SEND-SAWAIT20", "SEND10"]},
@@ -73,9 +72,7 @@ SECTION = {
                                   "SCS40", "SCS42", "SCS43"]},
     **{c: "early-help" for c in ["EH72-F", "EH52-F", "EH-AUDIT", "EH16-F", "EH-CASELOAD", "CYPE8"]},
 }
-
-# Units: (unit, decimals, scale of numerator/denominator -> value or blank).
-UNIT = {
+UNIT = {  # unit, decimals for new figures, scale of numerator/denominator -> value
     "APP17-N": ("count", 0, ""), "APP17-D": ("count", 0, ""), "APP17-A": ("days", 0, ""),
     "SCS29": ("days", 1, "1"), "SCS42": ("caseload", 1, "1"), "SCS43": ("caseload", 1, "1"),
     "EH-CASELOAD": ("caseload", 1, "1"), "EH43": ("count", 0, ""), "EH44": ("count", 0, ""),
@@ -85,158 +82,180 @@ UNIT = {
     "EY14-CICGAP": ("gap", 1, ""), "EY14-SENSGAP": ("gap", 1, ""), "EY14-EHCPGAP": ("gap", 1, ""),
     "SISE4-CICGAP": ("gap", 1, ""), "SISE4-SENSGAP": ("gap", 0, ""), "SISE4-EHCPGAP": ("gap", 0, ""),
     "SISE12-CICGAP": ("gap", 1, ""), "SISE12-SENSGAP": ("gap", 1, ""), "SISE12-EHCPGAP": ("gap", 1, ""),
+    "SISE4": ("percent", 0, "100"), "SISE16": ("gap", 0, ""),
 }
-# Kent rows printed at another precision than the districts' rows (DfE publishes LA KS2 as integers).
-KENT_DECIMALS = {"SISE4": 0, "SISE16": 0}
-
-# Rows the edition prints without an arrow: the two EHCP counts under APP17 and admissions preferences.
-NO_ARROW = {"APP17-N", "APP17-D", "CYPE2", "CYPE3"}
-
-# The edition's own comparisons, where they differ from "previous period of the same frequency".
-DOT_BASIS = {
-    "EY2": ("same_period_last_year",
-            "Seasonal termly take-up: every printed arrow matches a comparison with the same term a year "
-            "earlier (Maidstone 64.2 -> 64.0 is printed worsened, although the previous term was 50.9); "
-            "the commentary compares with 'last year's performance'."),
-    "CYPE8": ("previous_year_outturn",
-              "Printed arrows match a comparison with the 2024-25 outturn in 12 of 13 rows, and the "
-              "previous quarter in only 10 (Dover 38.2 -> 37.5 and Swale 29.7 -> 29.4 are printed worsened)."),
-}
-
-# Polarity the ratings and arrows show, where the edition prints another one.
-POLARITY_FIX = {
-    "EH-CASELOAD": ("T", "Printed polarity is L, but the printed ratings (19.6 and 21.7 GREEN; 15.5 AMBER; "
-                         "10.9 RED) and arrows (14.6 -> 15.5 improved) treat it as a target caseload of 20."),
-}
-
-# Target ranges for T polarity, and floors the edition states in its commentary.
-T_RANGES = {
-    "SCS13": dict(target_low=17.5, target_high=22.5, floor_low=12.5, floor_high=27.5,
-                  target_source="commentary", floor_source="inferred",
-                  evidence="Target range 17.5-22.5 is quoted in the commentary. Floor range inferred as target "
-                           "+/- 7.5: printed ratings put the lower floor in (12.1, 13.2] (12.1 RED, 13.2 AMBER) and "
-                           "the upper floor in [27.3, 28.4) (27.3 AMBER, 28.4 RED)."),
-    "EH-CASELOAD": dict(target_low=18.0, target_high=22.0, floor_low=12.0, floor_high=28.0,
-                        target_source="inferred", floor_source="inferred",
-                        evidence="Range not printed. Inferred as 20 +/- 2 (19.6 and 21.7 GREEN, 17.5 and 22.6 "
-                                 "AMBER) and floor 20 +/- 8 (11.3 RED, 12.0 AMBER)."),
+NO_ARROW = {"APP17-N", "APP17-D", "CYPE2", "CYPE3", "SISE12-CICGAP"}   # rows printed without an arrow
+DOT_BASIS = {"EY2": "same_period_last_year", "CYPE8": "previous_year_outturn"}
+RATED_AS = {"EH-CASELOAD": "T"}
+T_BANDS = {  # tolerance, its source, floor tolerance, evidence
+    "SCS13": (2.5, "commentary", 7.5,
+              "Target 20.0 is printed; the commentary gives the target range 17.5% - 22.5%. The floor band "
+              "(12.5 to 27.5) is inferred: the printed ratings put its lower edge in (12.1, 13.2] (12.1 RED, 13.2 "
+              "AMBER) and its upper edge in [27.3, 28.4) (27.3 AMBER, 28.4 RED)."),
+    "EH-CASELOAD": (2, "inferred", 8,
+                    "Printed polarity L and target 20.0, but the printed ratings (19.6 and 21.7 GREEN; 15.5, 17.5 "
+                    "and 22.6 AMBER; 11.3 RED) and arrows (14.6 to 15.5 improved) treat it as a caseload to stay "
+                    "close to: a band of 18 to 22 families is GREEN and 12 to 28 AMBER (both inferred)."),
 }
 COMMENTARY_FLOORS = {
-    "SCS19": (75.0, "Commentary: 'below the floor standard of 75.0%'."),
-    "SCS34": (55.0, "Commentary: 'below the Target of 65.0% and floor standard of 55.0%'."),
+    "SCS19": ("75.0", "Commentary: 'below the floor standard of 75.0%'."),
+    "SCS34": ("55.0", "Commentary: 'below the Target of 65.0% and floor standard of 55.0%'."),
 }
-
-FRONT_PAGE = [  # id, title, unit, decimals, period, value, national, group
-    ("CYPE10", "Number of Primary Schools", "count", 0, "2025-10", 459, "", "Schools and pupils"),
-    ("CYPE13", "Total pupils on roll in Primary Schools", "count", 0, "2025-10", 128716, "", "Schools and pupils"),
-    ("CYPE16", "Percentage of Primary School pupils eligible for Free School Meals", "percent", 1, "2025-10", 27.5, 24.7, "Schools and pupils"),
-    ("CYPE11", "Number of Secondary Schools", "count", 0, "2025-10", 104, "", "Schools and pupils"),
-    ("CYPE14", "Total pupils on roll in Secondary Schools", "count", 0, "2025-10", 115391, "", "Schools and pupils"),
-    ("CYPE17", "Percentage of Secondary School pupils eligible for Free School Meals", "percent", 1, "2025-10", 26.2, 25.8, "Schools and pupils"),
-    ("CYPE12", "Number of Special Schools", "count", 0, "2025-10", 25, "", "Schools and pupils"),
-    ("CYPE15", "Total pupils on roll in Special Schools", "count", 0, "2025-10", 6642, "", "Schools and pupils"),
-    ("CYPE18", "Percentage of Special School pupils eligible for Free School Meals", "percent", 1, "2025-10", 48.9, 49.2, "Schools and pupils"),
-    ("EH05-F", "Number of cases open to Early Help Units", "count", 0, "2026-01", 2452, "", "Open cases"),
-    ("CSWS-OPEN", "Number of open Social Work cases", "count", 0, "2026-01", 11395, "", "Open cases"),
-    ("CSWS-CP", "Number of Child Protection cases", "count", 0, "2026-01", 1192, "", "Open cases"),
-    ("CSWS-CIC", "Number of Children in Care", "count", 0, "2026-01", 1846, "", "Open cases"),
-    ("CSWS-CL", "Number of Care Leavers", "count", 0, "2026-01", 2063, "", "Open cases"),
-    ("EY8", "Percentage of EY settings with Good or Outstanding Ofsted Judgements - Overall Effectiveness (non-domestic premises)", "percent", 1, "2024-08", 98.7, 98, "Ofsted judgements"),
-    ("SISE35", "Percentage of Primary Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness", "percent", 1, "2024-08", 92.4, 91, "Ofsted judgements"),
-    ("SISE36", "Percentage of Secondary Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness", "percent", 1, "2024-08", 88.0, 85, "Ofsted judgements"),
-    ("SISE37", "Percentage of Special Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness", "percent", 1, "2024-08", 92.3, 90, "Ofsted judgements"),
-    ("FD01-C", "Number of contacts processed in the Front Door", "count", 0, "2026-01", 7455, "", "Activity at the Front Door"),
-    ("FD14-C", "Number of Information, Advice and Guidance contacts processed in the Front Door", "count", 0, "2026-01", 3157, "", "Activity at the Front Door"),
-    ("FD02-C", "Number of contacts processed in the Front Door which met the threshold for CSWS involvement", "count", 0, "2026-01", 1862, "", "Activity at the Front Door"),
-    ("FD03-C", "Number of contacts processed in the Front Door which proceeded to Early Help", "count", 0, "2026-01", 1821, "", "Activity at the Front Door"),
-]
-FRONT_TRENDS = [  # charts whose values are images in the original: not in the text
-    ("EH71-C", "Rate of notifications received into Early Help per 10,000 of the 0-17 population (inclusive, rolling 12 months)", "rate_per_10k", 1),
-    ("SCS02", "Rate of referrals to Children's Social Work Services per 10,000 of the 0-17 population (inclusive, rolling 12 months)", "rate_per_10k", 1),
-    ("EH35", "Number of First Time Entrants into the Youth Justice system", "count", 0),
-    ("CYPE19", "Number of requests for SEND statutory assessment", "count", 0),
-]
-FRONT_LABELS = {"FD14-C": "Number resolved at FD", "FD02-C": "Number to CSWS", "FD03-C": "Number to EH Units",
-                "FD01-C": "Total contacts", "EH05-F": "Intensive Early Help (families)",
-                "CSWS-OPEN": "Open Social Work Cases", "CSWS-CP": "Child Protection", "CSWS-CIC": "Children in Care",
-                "CSWS-CL": "Care Leavers", "EY8": "EY providers", "SISE35": "Primary", "SISE36": "Secondary",
-                "SISE37": "Special"}
-
+# The district education tables print APP17's South East and England figures (as at 31 Dec 2024)
+# under headings that say Benchmark Group 2024-25 and England 2024-25.
+ROW_BENCHMARKS = {("district-edu-monthly", "APP17"): "South East|as at 31 Dec 2024;England|as at 31 Dec 2024"}
+BENCH_SERIES = {
+    "Benchmark Group 2023-24": "Statistical neighbours|2023-24", "England 2023-24": "England|2023-24",
+    "Benchmark Group 2024-25": "Statistical neighbours|2024-25", "England 2024-25": "England|2024-25",
+    "South East as at Jan 2025": "South East|as at Jan 2025",
+    "England & Wales as at Jan 2025": "England & Wales|as at Jan 2025",
+    "South East Average as at 31st December 2024": "South East|as at 31 Dec 2024",
+    "England Average as at 31st December 2024": "England|as at 31 Dec 2024",
+}
 MONTHS = ["2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12", "2026-01"]
-QUARTERS = ["2024-25 Q4", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3"]
-TERMS = ["2024-25 Autumn", "2024-25 Spring", "2024-25 Summer", "2025-26 Autumn"]
-YEARS = ["2021-22", "2022-23", "2023-24", "2024-25"]
-PERIODS = {"monthly": MONTHS, "quarterly": QUARTERS, "termly": TERMS, "annual": YEARS}
-RAGS = ("RED", "AMBER", "GREEN")
+PERIODS = {"monthly": MONTHS, "quarterly": ["2024-25 Q4", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3"],
+           "termly": ["2024-25 Autumn", "2024-25 Spring", "2024-25 Summer", "2025-26 Autumn"],
+           "annual": ["2021-22", "2022-23", "2023-24", "2024-25"]}
 
-# The edition's own inconsistencies, kept visible: data checks that match one of these
-# become warnings carrying the reason; "source" entries are listed by `scorecard validate`.
-ANOMALIES = [
-    ("observations.csv", "SISE4", "Kent", "", "2024-25", "numerator_gt_denominator",
-     "the edition prints 18,853 pupils over 11,694 for Kent KS2 reading, writing and maths (62%); "
-     "18,853 is 62% of about 30,400, so the denominator looks misprinted; kept as printed"),
-    ("anomalies.csv", "EY15", "Kent", "", "2021-22", "source",
-     "the Kent annual table prints the FSM gap trend as 23.2, 21.3, 24.7, 22.8 but the vulnerable learners "
-     "table prints 22.6, 23.2, 24.7, 22.8; the Kent annual table's values are kept"),
-    ("anomalies.csv", "EY14", "Kent", "", "2025-26", "source",
-     "Target 2025-26 is printed as 71.6 in the Kent annual table and 71 in the vulnerable learners table "
-     "(EY15: 18.6 and 21); the Kent annual table's values are kept"),
-    ("anomalies.csv", "SCS37", "Kent", "", "2026-01", "source",
-     "the commentary says 86.0% 'is at the Target level of 80.0%' but the table's target is 85.0 "
-     "(scorecard lint reports this sentence)"),
-    ("anomalies.csv", "CYPE23", "Kent", "", "2024-25", "source",
-     "the table rates 34.86 against a target of 35 GREEN, but 34.86 is below target and the commentary "
-     "calls it amber; the engine rates it AMBER"),
-    ("anomalies.csv", "CYPE25", "Sevenoaks", "", "2024-25", "source",
-     "the Sevenoaks table prints GREEN and an arrow for a row whose values are all N/A"),
-    ("anomalies.csv", "SISE4", "", "", "2024-25", "source",
-     "every district's SISE4 arrow is printed improved, including districts whose result fell "
-     "(e.g. Dartford 67.1 to 65.9), and Kent's 62 to 62 is printed improved in one table and same in another"),
-    ("anomalies.csv", "SCS08", "", "Swale Central CSWT", "2026-01", "source",
-     "the Swale social work team blocks print every change as a double down-arrow (⇩), improvements included; "
-     "the direction is computed from the values instead"),
-    ("anomalies.csv", "APP17", "Tonbridge and Malling", "", "2026-01", "source",
-     "printed improved although the value fell from 46.7 to 21.4"),
-    ("anomalies.csv", "CYPE8", "Dartford", "", "2025-26 Q3", "source",
-     "printed improved although 46.2 is worse than both the previous quarter (40.7) and the 2024-25 outturn (37.5)"),
-    ("anomalies.csv", "SISE19", "Kent", "", "2024-25", "source",
-     "18.2 to 18.6 (a wider gap) is printed worsened in the Kent annual table but improved in the vulnerable "
-     "learners table; SISE12 SEN EHCP gap 37.7 to 36.7 (narrower) is printed worsened"),
-    ("anomalies.csv", "EH-CASELOAD", "Kent", "", "2026-01", "source",
-     "printed polarity L, but its ratings and arrows treat it as a target caseload (T) of 20 families; "
-     "the catalogue uses T"),
-    ("anomalies.csv", "CYPE2", "Kent", "", "2024-25", "source",
-     "the admissions rows' benchmark values sit one column left of their headers; read as benchmark group "
-     "91.3 and England 92.6 (CYPE3: 83.2 and 83.5)"),
-    ("anomalies.csv", "CYPE6", "Dover", "", "2025-26", "source",
-     "target cells for CYPE6 and CYPE22 are blank in the Dartford, Dover and Folkestone and Hythe tables although "
-     "ratings are printed; the other districts print 65 and 60 (Ashford and Canterbury print 90 and 85)"),
-    ("anomalies.csv", "CSWS-OPEN", "Kent", "", "2026-01", "source",
-     "the data sources and definitions pages give code SCS01 to 'Number of open Social Work cases', the code of "
-     "the re-referral indicator; it has its own id here"),
+FRONT_PAGE = [  # id, title, unit, decimals, period, printed value, national (printed), tile, label
+    ("CYPE10", "Number of Primary Schools", "count", 0, "2025-10", "459", "", "Schools and pupils", "primary schools"),
+    ("CYPE13", "Total pupils on roll in Primary Schools", "count", 0, "2025-10", "128,716", "", "Schools and pupils",
+     "pupils in primary schools"),
+    ("CYPE16", "Percentage of Primary School pupils eligible for Free School Meals", "percent", 1, "2025-10", "27.5",
+     "24.7", "Schools and pupils", "% of primary pupils with free school meals"),
+    ("CYPE11", "Number of Secondary Schools", "count", 0, "2025-10", "104", "", "Schools and pupils",
+     "secondary schools"),
+    ("CYPE14", "Total pupils on roll in Secondary Schools", "count", 0, "2025-10", "115,391", "", "Schools and pupils",
+     "pupils in secondary schools"),
+    ("CYPE17", "Percentage of Secondary School pupils eligible for Free School Meals", "percent", 1, "2025-10",
+     "26.2", "25.8", "Schools and pupils", "% of secondary pupils with free school meals"),
+    ("CYPE12", "Number of Special Schools", "count", 0, "2025-10", "25", "", "Schools and pupils", "special schools"),
+    ("CYPE15", "Total pupils on roll in Special Schools", "count", 0, "2025-10", "6,642", "", "Schools and pupils",
+     "pupils in special schools"),
+    ("CYPE18", "Percentage of Special School pupils eligible for Free School Meals", "percent", 1, "2025-10", "48.9",
+     "49.2", "Schools and pupils", "% of special school pupils with free school meals"),
+    ("EH05-F", "Number of cases open to Early Help Units", "count", 0, "2026-01", "2,452", "", "Open cases",
+     "Intensive Early Help (families)"),
+    ("CSWS-OPEN", "Number of open Social Work cases", "count", 0, "2026-01", "11,395", "", "Open cases",
+     "Open Social Work Cases"),
+    ("CSWS-CP", "Number of Child Protection cases", "count", 0, "2026-01", "1,192", "", "Open cases",
+     "including Child Protection"),
+    ("CSWS-CIC", "Number of Children in Care", "count", 0, "2026-01", "1,846", "", "Open cases",
+     "including Children in Care"),
+    ("CSWS-CL", "Number of Care Leavers", "count", 0, "2026-01", "2,063", "", "Open cases", "including Care Leavers"),
+    ("FD01-C", "Number of contacts processed in the Front Door", "count", 0, "2026-01", "7,455", "",
+     "Activity at the Front Door (children)", "Total contacts"),
+    ("FD14-C", "Number of Information, Advice and Guidance contacts processed in the Front Door", "count", 0,
+     "2026-01", "3,157", "", "Activity at the Front Door (children)", "Number resolved at FD"),
+    ("FD02-C", "Number of contacts processed in the Front Door which met the threshold for CSWS involvement", "count",
+     0, "2026-01", "1,862", "", "Activity at the Front Door (children)", "Number to CSWS"),
+    ("FD03-C", "Number of contacts processed in the Front Door which proceeded to Early Help", "count", 0, "2026-01",
+     "1,821", "", "Activity at the Front Door (children)", "Number to EH Units"),
+    ("EY8", "Percentage of EY settings with Good or Outstanding Ofsted Judgements - Overall Effectiveness "
+            "(non-domestic premises)", "percent", 1, "2024-08", "98.7", "98", "Ofsted judgements (good or outstanding)",
+     "% of EY providers"),
+    ("SISE35", "Percentage of Primary Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness",
+     "percent", 1, "2024-08", "92.4", "91", "Ofsted judgements (good or outstanding)", "% of primary schools"),
+    ("SISE36", "Percentage of Secondary Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness",
+     "percent", 1, "2024-08", "88.0", "85", "Ofsted judgements (good or outstanding)", "% of secondary schools"),
+    ("SISE37", "Percentage of Special Schools with Good or Outstanding Ofsted Judgements - Overall Effectiveness",
+     "percent", 1, "2024-08", "92.3", "90", "Ofsted judgements (good or outstanding)", "% of special schools"),
 ]
-ARROWS = {"↑": "improved", "↓": "worsened", "↔": "same", "⇩": "worsened", "⇔": "same"}
+FRONT_BENCH_REF = {"CYPE16": "January 2025 census", "CYPE17": "January 2025 census", "CYPE18": "January 2025 census",
+                   "EY8": "as at 31 Aug 2024", "SISE35": "as at 31 Aug 2024", "SISE36": "as at 31 Aug 2024",
+                   "SISE37": "as at 31 Aug 2024"}
+FRONT_TRENDS = [  # charts whose values are images in the original: not in the text
+    ("EH71-C", "Rate of notifications received into Early Help per 10,000 of the 0-17 population (inclusive, "
+               "rolling 12 months)", "rate_per_10k", 1, "R12M"),
+    ("SCS02", "Rate of referrals to Children's Social Work Services per 10,000 of the 0-17 population (inclusive, "
+              "rolling 12 months)", "rate_per_10k", 1, "R12M"),
+    ("EH35", "Number of First Time Entrants into the Youth Justice system", "count", 0, "R12M"),
+    ("CYPE19", "Number of requests for SEND statutory assessment", "count", 0, "MS"),
+]
+
+SECTIONS = [  # section, kind, title, nav title, commentary, introduction
+    ("overview", "overview", "Overview", "Overview", "no",
+     "The edition at a glance: the headline figures for schools, open cases and the front door, and how many "
+     "indicators are rated RED, AMBER and GREEN."),
+    ("send", "section", "Special educational needs and disabilities (SEND)", "SEND", "yes",
+     "Education, Health and Care Plans (EHCPs), Educational Psychology assessments and placements. Ratings compare "
+     "the latest figure with this year's target and floor standard."),
+    ("social-care", "section", "Children's social care", "Social care", "yes",
+     "Referrals, child protection, children in care, care leavers and the social work workforce."),
+    ("early-help", "section", "Intensive early help and youth justice", "Early help", "yes",
+     "Early Help Units: re-referrals, assessments, audits, closures and caseloads; proven re-offending by children "
+     "and young people."),
+    ("education", "section", "Education", "Education", "yes",
+     "Young people not in education, employment or training, children missing education, elective home education, "
+     "exclusions, early years take-up, attainment, school preferences and absence; then the attainment gaps for "
+     "vulnerable learners."),
+    ("district", "district", "District", "Districts", "no",
+     "The district's social work teams (CSWT) and early help units (EHU), proven re-offending and education. Cases "
+     "belong to the team working with the child, not to where the child lives."),
+    ("reference", "reference", "Reference", "Reference", "no",
+     "How to read the tables, the indicators' definitions and data sources, and the quality assurance log."),
+]
+
+REASONS = [  # (column, test on (row, printed, ours)) -> reason; first match wins
+    ("target_previous", lambda r, p, o: p == "" and o == "N/A",
+     "the converted text shows a blank in this row's run of N/A cells"),
+    ("rag_previous", lambda r, p, o: p == "" and o == "N/A",
+     "the converted text shows a blank in this row's run of N/A cells"),
+    ("outturn_previous", lambda r, p, o: p == "" and o == "N/A",
+     "the converted text shows a blank in this row's run of N/A cells"),
+    ("dot", lambda r, p, o: r["team"].startswith("Swale") and p in ("⇩", "⇔"),
+     "the Swale social work team blocks print every change as a double down-arrow (⇩) and no change as ⇔, "
+     "improvements included; the arrow is computed from the figures"),
+    ("dot", lambda r, p, o: r["code"] == "SISE4" and r["area"] != COUNTY,
+     "every district's SISE4 arrow is printed improved, whatever its result did (e.g. Dartford 67.1 to 65.9); "
+     "the arrow is computed from the figures"),
+    ("dot", lambda r, p, o: r["code"] == "SISE4",
+     "Kent's KS2 result is 62 in both years: printed improved in this table and no change in the other; "
+     "the arrow is computed from the figures"),
+    ("dot", lambda r, p, o: r["code"] == "CYPE8",
+     "the edition compares CYPE8 with last year's outturn (12 of 13 printed arrows agree); this arrow agrees with "
+     "neither that nor the previous quarter"),
+    ("dot", lambda r, p, o: o == "" and p,
+     "an arrow is printed for a row whose figures are all N/A"),
+    ("dot", lambda r, p, o: True, "the printed arrow does not follow from the printed figures and the polarity"),
+    ("rag_previous", lambda r, p, o: r["code"] == "CYPE23" and r["area"] == COUNTY,
+     "34.86 is below the target of 35, which is AMBER; the commentary also calls it amber"),
+    ("rag_previous", lambda r, p, o: o == "" and p,
+     "a rating is printed for a row whose figures are all N/A"),
+    ("rag_previous", lambda r, p, o: True, "the printed rating does not follow from the printed figure and target"),
+    ("rag_current", lambda r, p, o: True, "the printed rating does not follow from the printed figure and target"),
+    ("target_current", lambda r, p, o: r["block"] == "vl-primary",
+     "the vulnerable learners table prints another 2025-26 target than the Kent annual table, whose target is used"),
+    ("trend", lambda r, p, o: r["block"] == "vl-primary",
+     "the vulnerable learners table prints other earlier figures than the Kent annual table, whose figures are used"),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in header})
 
 
 def number(text: str) -> float | None:
-    text = text.replace(",", "").replace("<=", "").strip()
     try:
-        return float(text)
+        return float(text.replace(",", "").replace("<=", "").strip())
     except ValueError:
         return None
 
 
-def fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return f"{x:g}" if abs(x) < 1e6 else str(int(x))
+def fmt(x: float) -> str:
+    return f"{x:g}"
 
 
 def block_key(row: dict) -> tuple[str, str]:
-    """Return (block id, scope) for a printed row."""
+    """(block id, scope) of a printed row."""
     title, page = row["block"], row["page"]
     if page.endswith("Vulnerable Learners"):
-        return ("vl-primary" if "Primary" in title else "vl-secondary"), "kent"
+        return ("vl-primary" if "Primary" in title else "vl-secondary"), "county"
     district = page.endswith("District")
     if title.startswith("Integrated"):
         base = "ics-monthly" if "Monthly" in title else "ics-quarterly"
@@ -250,23 +269,16 @@ def block_key(row: dict) -> tuple[str, str]:
         base = "edu-annual"
     if district:
         return "district-" + base, ("team" if base == "ics-monthly" else "district")
-    return base, "kent"
+    return base, "county"
 
 
 def indicator_id(row: dict) -> str:
     return row["code"] or UNCODED[row["title"]]
 
 
-def section_of(ind: str, block: str) -> str:
-    if ind in SECTION:
-        return SECTION[ind]
-    return "education"
-
-
 def parse_reference(path: Path) -> tuple[dict, dict]:
-    """Definitions and data sources by code or title."""
-    defs, sources = {}, {}
-    mode = None
+    """Definitions and data sources by (code, title)."""
+    defs, sources, mode = {}, {}, None
     for line in path.read_text(encoding="utf-8").split("\n"):
         s = line.strip().lstrip("#").strip()
         if s.startswith("Data Sources for Current Report"):
@@ -279,15 +291,13 @@ def parse_reference(path: Path) -> tuple[dict, dict]:
         if mode == "src" and len(cells) == 5 and cells[1] and cells[1] != "Indicator":
             sources.setdefault((cells[0], cells[1]), cells[2:])
         if mode == "def" and len(cells) == 3 and cells[1] and cells[1] != "Indicator":
-            defs.setdefault((cells[0], cells[1]), cells[2])
+            defs.setdefault((cells[0], cells[1]), re.sub(r"</?b>", "", cells[2]))
     return defs, sources
 
 
 def lookup(table: dict, code: str, title: str):
     if code:
         hits = [v for (c, t), v in table.items() if c == code]
-        if len(hits) == 1:
-            return hits[0]
         for (c, t), v in table.items():
             if c == code and t[:40] == title[:40]:
                 return v
@@ -300,24 +310,21 @@ def lookup(table: dict, code: str, title: str):
 
 
 def infer_floor(polarity: str, target: float, reds: list[float], ambers: list[float]) -> tuple[float, str]:
-    """Pick the roundest floor consistent with every printed RED and AMBER rating.
+    """The roundest floor consistent with every printed RED and AMBER rating against this target.
 
-    H: RED < floor <= AMBER; L: AMBER <= floor < RED. Without evidence on a side the
-    floor defaults towards 10% of the target beyond it. Returns (floor, evidence).
+    H: RED < floor <= AMBER; L: AMBER <= floor < RED. Without evidence on a side the floor
+    defaults towards 10% of the target beyond it. Returns (floor, evidence).
     """
     if polarity == "H":
         lo, lo_open = (max(reds), True) if reds else (-math.inf, True)
         hi, hi_open = (min(ambers), False) if ambers else (target, True)
         default = target * 0.9
+        if hi >= target:
+            hi, hi_open = target, True
     else:
         lo, lo_open = (max(ambers), False) if ambers else (target, True)
         hi, hi_open = (min(reds), True) if reds else (math.inf, True)
         default = target * 1.1
-    if polarity == "H":
-        lo, lo_open = max((lo, lo_open), (-math.inf, True))
-        if hi >= target:
-            hi, hi_open = target, True
-    else:
         if lo <= target:
             lo, lo_open = target, True
 
@@ -335,7 +342,7 @@ def infer_floor(polarity: str, target: float, reds: list[float], ambers: list[fl
         if cands:
             choice = min(cands, key=lambda c: (abs(c - anchor), c))
             break
-    else:  # pragma: no cover - infeasible interval
+    else:  # pragma: no cover
         raise ValueError(f"no floor fits {polarity} {target} {reds} {ambers}")
 
     def bracket(v, is_open, left):
@@ -343,25 +350,16 @@ def infer_floor(polarity: str, target: float, reds: list[float], ambers: list[fl
             return "(-inf" if left else "inf)"
         return ("(" if is_open else "[") + fmt(v) if left else fmt(v) + (")" if is_open else "]")
 
-    lo_s, hi_s = bracket(lo, lo_open, True), bracket(hi, hi_open, False)
     seen = []
     if reds:
         seen.append(f"RED at {', '.join(fmt(x) for x in sorted(set(reds)))}")
     if ambers:
         seen.append(f"AMBER at {', '.join(fmt(x) for x in sorted(set(ambers)))}")
     why = "; ".join(seen) if seen else "no RED or AMBER rating printed"
-    evidence = (f"Not printed. Printed ratings ({why}) put the floor in {lo_s}, {hi_s}; "
-                f"the roundest value there nearest to target {'-' if polarity == 'H' else '+'}10% was taken.")
+    evidence = (f"Floor not printed. The printed ratings ({why}) put it in {bracket(lo, lo_open, True)}, "
+                f"{bracket(hi, hi_open, False)}; the roundest value there nearest to the target "
+                f"{'-' if polarity == 'H' else '+'}10% was taken.")
     return choice, evidence
-
-
-def write_csv(path: Path, header: list[str], rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: r.get(k, "") for k in header})
 
 
 def main(seed: Path) -> None:
@@ -370,11 +368,11 @@ def main(seed: Path) -> None:
         if r["code"] in ("CYPE2", "CYPE3"):
             r["b2"], r["b1"], r["target_next"] = r["b1"], r["target_next"], ""
     defs, sources = parse_reference(seed)
+    conflicts: list[str] = []
 
-    # ---- areas and teams
     write_csv(DATA / "areas.csv", ["area", "kind", "order"],
-              [dict(area="Kent", kind="county", order=0)] +
-              [dict(area=d, kind="district", order=i + 1) for i, d in enumerate(DISTRICTS)])
+              [dict(area=COUNTY, kind="county", order=0)]
+              + [dict(area=d, kind="district", order=i + 1) for i, d in enumerate(DISTRICTS)])
     write_csv(DATA / "teams.csv", ["team", "service", "districts", "order"],
               [dict(team=t, service=s, districts=";".join(d), order=i + 1) for i, (t, s, d) in enumerate(TEAMS)])
 
@@ -385,249 +383,344 @@ def main(seed: Path) -> None:
         block, scope = block_key(r)
         if ind in catalogue:
             continue
-        title = r["title"]
-        if scope != "kent":
-            title = title.split(" [State-Funded School students]")[0] + (
-                " [State-Funded School and College students]" if "[State-Funded" in title else "")
         unit, dec, scale = UNIT.get(ind, ("percent", 1, "100"))
-        basis = "financial" if "ics" in block else "academic"
         src = lookup(sources, r["code"], r["title"]) or ["", "", ""]
-        definition = lookup(defs, r["code"], r["title"]) or ""
-        pol = r["polarity"]
-        dot_basis, _ = DOT_BASIS.get(ind, ("previous_period", ""))
-        if ind in POLARITY_FIX:
-            pol = POLARITY_FIX[ind][0]
-        nd = {"SCS40": (1, 1), "SCS42": (0, 1), "SCS43": (0, 1), "EH-CASELOAD": (0, 1)}.get(ind, (0, 0))
         catalogue[ind] = dict(
-            num_decimals=nd[0], den_decimals=nd[1],
-            indicator=ind, code=r["code"], title=title.replace(" - all pupils", ""),
-            section=section_of(ind, block), polarity=pol, data_period=r["data_period"],
-            frequency=r["frequency"], year_basis=basis, unit=unit, decimals=dec, scale=scale,
-            qpr="yes" if r["qpr"] else "no", seasonal="yes" if "seasonally impacted" in r["title"] else "no",
-            dot_basis=dot_basis, definition=definition, source=src[0], latest_data=src[1], released=src[2],
-        )
+            indicator=ind, code=r["code"], title=r["title"].replace(" - all pupils", ""),
+            section=SECTION.get(ind, "education"), polarity=r["polarity"], rated_as=RATED_AS.get(ind, ""),
+            data_period=r["data_period"], frequency=r["frequency"],
+            year_basis="financial" if "ics" in block else "academic", unit=unit, decimals=dec, scale=scale,
+            qpr="yes" if r["qpr"] == "✓" else "no", seasonal="yes" if "seasonally impacted" in r["title"] else "no",
+            dot_basis=DOT_BASIS.get(ind, "previous_period"), definition=lookup(defs, r["code"], r["title"]) or "",
+            source=src[0], latest_data=src[1], released=src[2])
     for ind, title, unit, dec, *_ in FRONT_PAGE:
+        code = "" if ind.startswith("CSWS") else ind
+        src = lookup(sources, code, title) or ["", "", ""]
+        catalogue[ind] = dict(indicator=ind, code=code, title=title, section="overview", polarity="", rated_as="",
+                              data_period="MS", frequency="monthly", year_basis="financial", unit=unit,
+                              decimals=dec, scale="", qpr="no", seasonal="no", dot_basis="previous_period",
+                              definition=lookup(defs, code, title) or "", source=src[0], latest_data=src[1],
+                              released=src[2])
+    catalogue["CSWS-OPEN"].update(definition="The total caseload figures for Children's Social Work Services.",
+                                  source="Liberi", latest_data="Snapshot data as at end of Jan 2026",
+                                  released="Feb 2026")
+    for ind, title, unit, dec, period_code in FRONT_TRENDS:
         src = lookup(sources, ind, title) or ["", "", ""]
-        catalogue[ind] = dict(indicator=ind, code=ind if not ind.startswith("CSWS") else "", title=title,
-                              section="overview", polarity="", num_decimals=0, den_decimals=0, data_period="MS", frequency="monthly",
-                              year_basis="financial", unit=unit, decimals=dec, scale="", qpr="no", seasonal="no",
-                              dot_basis="previous_period",
-                              definition=lookup(defs, ind if not ind.startswith("CSWS") else "", title) or "",
-                              source=src[0], latest_data=src[1], released=src[2])
-    catalogue["CSWS-OPEN"]["definition"] = "The total caseload figures for Children's Social Work Services."
-    catalogue["CSWS-OPEN"]["source"] = "Liberi"
-    for ind, title, unit, dec in FRONT_TRENDS:
-        src = lookup(sources, ind, title) or ["", "", ""]
-        catalogue[ind] = dict(indicator=ind, code=ind, title=title, section="overview", polarity="", num_decimals=0, den_decimals=0,
-                              data_period="R12M" if "rolling" in title or ind == "EH35" else "MS",
-                              frequency="monthly", year_basis="financial", unit=unit, decimals=dec, scale="",
-                              qpr="no", seasonal="no", dot_basis="previous_period",
+        catalogue[ind] = dict(indicator=ind, code=ind, title=title, section="overview", polarity="", rated_as="",
+                              data_period=period_code, frequency="monthly", year_basis="financial", unit=unit,
+                              decimals=dec, scale="", qpr="no", seasonal="no", dot_basis="previous_period",
                               definition=lookup(defs, ind, title) or "", source=src[0], latest_data=src[1],
                               released=src[2])
-    cat_header = ["indicator", "code", "title", "section", "polarity", "data_period", "frequency", "year_basis",
-                  "unit", "decimals", "num_decimals", "den_decimals", "scale", "qpr", "seasonal", "dot_basis", "definition", "source",
-                  "latest_data", "released"]
-    write_csv(DATA / "indicators.csv", cat_header, list(catalogue.values()))
+    write_csv(DATA / "indicators.csv", ["indicator", "code", "title", "section", "polarity", "rated_as", "data_period",
+                                        "frequency", "year_basis", "unit", "decimals", "scale", "qpr", "seasonal",
+                                        "dot_basis", "definition", "source", "latest_data", "released"],
+              list(catalogue.values()))
 
-    # ---- layout: blocks, rows, printed title variants
+    # ---- layout
+    write_csv(DATA / "layout" / "sections.csv", ["section", "order", "kind", "title", "nav_title", "commentary",
+                                                 "introduction"],
+              [dict(section=s, order=i + 1, kind=k, title=t, nav_title=n, commentary=c, introduction=intro)
+               for i, (s, k, t, n, c, intro) in enumerate(SECTIONS)])
     blocks: dict[str, dict] = {}
     layout: dict[tuple, dict] = {}
-    titles: list[dict] = []
+    titles: dict[tuple, dict] = {}
     for r in rows:
         block, scope = block_key(r)
         ind = indicator_id(r)
+        area = r["page"].replace(" District", "") if r["page"].endswith("District") else COUNTY
         if block not in blocks:
-            title = r["block"]
-            area = r["page"].replace(" District", "")
-            if scope != "kent":
-                title = title.replace(f" - {area} ", " - {area} ")
-            hdr = r["header"]
-            bench = [h for h in hdr if h.startswith(("Benchmark", "England", "South East"))]
-            blocks[block] = dict(block=block, title=title, scope=scope, frequency=r["frequency"],
+            title = r["block"].replace(f" - {area} ", " - {area} ") if scope != "county" else r["block"]
+            blocks[block] = dict(block=block, order=len(blocks) + 1, section="district" if scope != "county" else "",
+                                 scope=scope, title=title, columns=block.replace("district-", "district-")
+                                 if block.startswith("district-") else block,
+                                 trend={"monthly": 6}.get(r["frequency"], 3),
                                  year_basis="financial" if "ics" in block else "academic",
-                                 page=("vulnerable-learners" if block.startswith("vl") else
-                                       "district" if scope != "kent" else "kent"),
-                                 benchmarks=";".join(bench), order=len(blocks) + 1)
-        key = (block, ind, r["team"].endswith("EHU") and "EHU" or (r["team"] and "CSWT") or "")
+                                 header=r["header"], frequency=r["frequency"])
+        service = "EHU" if r["team"].endswith("EHU") else ("CSWT" if r["team"] else "")
+        key = (block, ind, service if scope == "team" else "")
         if key not in layout:
             layout[key] = dict(block=block, position=sum(1 for k in layout if k[0] == block) + 1, indicator=ind,
-                               service=key[2], title=r["title"],
-                               decimals=KENT_DECIMALS.get(ind, "") if scope == "kent" else "",
-                               show_dot="no" if ind in NO_ARROW else "yes")
+                               service=key[2], title=r["title"], show_dot="no" if ind in NO_ARROW else "",
+                               benchmarks=ROW_BENCHMARKS.get((block, ind), ""))
         elif r["title"] != layout[key]["title"]:
-            area = r["page"].replace(" District", "")
-            titles.append(dict(block=block, indicator=ind, area=area, title=r["title"]))
-    # district blocks printed once per district (scope district/team) keep the first district's title;
-    # rows whose title is printed differently elsewhere are listed in layout_titles.csv.
-    write_csv(DATA / "layout" / "blocks.csv",
-              ["block", "order", "page", "scope", "frequency", "year_basis", "title", "benchmarks"],
-              list(blocks.values()))
-    write_csv(DATA / "layout" / "rows.csv", ["block", "position", "indicator", "service", "title", "decimals", "show_dot"],
+            titles[(block, ind, area)] = dict(block=block, indicator=ind, area=area, title=r["title"])
+    write_csv(DATA / "layout" / "blocks.csv", ["block", "order", "section", "scope", "title", "columns", "trend",
+                                               "year_basis"], list(blocks.values()))
+    write_csv(DATA / "layout" / "rows.csv", ["block", "position", "indicator", "service", "title", "section",
+                                             "show_rag", "show_dot", "show_target", "dot_basis", "benchmarks"],
               list(layout.values()))
-    uniq = {(t["block"], t["indicator"], t["area"]): t for t in titles}
-    write_csv(DATA / "layout" / "titles.csv", ["block", "indicator", "area", "title"], list(uniq.values()))
+    write_csv(DATA / "layout" / "titles.csv", ["block", "indicator", "area", "title"], list(titles.values()))
+    write_columns(blocks)
+    write_tiles()
+    write_glossary(seed)
 
-    # ---- observations, outturns, benchmarks, targets evidence, golden
+    # ---- observations, outturns, benchmarks, targets
     obs: dict[tuple, dict] = {}
-    conflicts = []
     outturns: dict[tuple, dict] = {}
     bench: dict[tuple, dict] = {}
-    targets_seen: dict[tuple, dict] = defaultdict(dict)  # (ind, year, area) -> printed texts, first first
-    evidence: dict[tuple, dict] = defaultdict(lambda: {"RED": [], "AMBER": []})  # (ind, year, target)
-    golden = []
-    na_targets: set[tuple] = set()
+    targets_seen: dict[tuple, dict] = defaultdict(dict)   # (ind, year, area) -> {printed text: None}
+    evidence: dict[tuple, dict] = defaultdict(lambda: {"RED": [], "AMBER": []})
+    blank_rated: list[tuple] = []
     for r in rows:
         block, scope = block_key(r)
         ind = indicator_id(r)
         district = r["page"].replace(" District", "") if r["page"].endswith("District") else ""
         team = r["team"] if scope == "team" else ""
-        area = "" if team else (district or "Kent")
-        freq = r["frequency"]
-        periods = PERIODS[freq]
-        trend = r["trend"]
-        na_row = trend and trend[0] == "N/A" and all(t in ("", "N/A") for t in trend)
-        latest_period = periods[-1]
+        area = "" if team else (district or COUNTY)
+        periods = PERIODS[r["frequency"]]
         for i, p in enumerate(periods):
-            text = trend[i] if i < len(trend) else ""
-            value = None if na_row else number(text)
-            if value is None and not na_row and text not in ("N/A", ""):
-                raise ValueError(f"line {r['line']}: cannot read {text!r}")
-            rec = dict(indicator=ind, area=area, team=team, period=p, value=fmt(value),
-                       status="ok" if value is not None else "not_available")
-            if p == latest_period:
-                rec["numerator"] = fmt(number(r.get("num", "")))
-                rec["denominator"] = fmt(number(r.get("den", "")))
+            rec = dict(indicator=ind, area=area, team=team, period=p, value=r["trend"][i])
+            if p == periods[-1]:
+                rec.update(numerator=r["num"], denominator=r["den"])
             k = (ind, area, team, p)
             if k in obs:
                 if obs[k]["value"] != rec["value"]:
-                    conflicts.append((k, obs[k]["value"], rec["value"], r["line"]))
+                    conflicts.append(f"{k}: {obs[k]['value']} kept, {rec['value']} also printed (line {r['line']})")
                 continue
             obs[k] = rec
-        rag_year = "2024-25" if freq == "annual" else "2025-26"
-        tgt_text = r.get("target", "")
-        if tgt_text == "N/A" and scope == "district" and not na_row:
-            na_targets.add((ind, rag_year, area))
-            if r.get("target_prev") == "N/A":
-                na_targets.add((ind, "2024-25", area))
-        if tgt_text not in ("", "N/A"):
-            targets_seen[(ind, rag_year, area or "Kent")][tgt_text] = 1
-        if freq == "annual" and r.get("target_next", "") not in ("", "N/A", "N/A small cohort") and scope == "kent":
-            targets_seen[(ind, "2025-26", "Kent")][r["target_next"]] = 1
-        if r.get("target_prev", "") not in ("", "N/A"):
-            targets_seen[(ind, "2024-25", area or "Kent")][r["target_prev"]] = 1
-        latest = None if na_row else number(trend[-1] if trend else "")
-        if r.get("rag") in ("RED", "AMBER") and latest is not None and tgt_text not in ("", "N/A"):
-            evidence[(ind, rag_year, number(tgt_text))][r["rag"]].append(latest)
-        if "outturn" in r and r["outturn"] not in ("", "N/A"):
+        annual = r["frequency"] == "annual"
+        tarea = district or COUNTY
+        this_year, last_year = ("2024-25", "2023-24") if annual else ("2025-26", "2024-25")
+        latest = number(r["trend"][-1])
+        if annual:
+            targets_seen[(ind, "2024-25", tarea)].setdefault(r["target"], None)
+            if r["target_next"] or scope == "county":
+                targets_seen[(ind, "2025-26", tarea)].setdefault(r["target_next"], None)
+        else:
+            targets_seen[(ind, "2025-26", tarea)].setdefault(r["target"], None)
+            if r["frequency"] != "termly":
+                targets_seen[(ind, "2024-25", tarea)].setdefault(r["target_prev"], None)
+        if r["target"] == "" and r["rag"] in ("RED", "AMBER", "GREEN"):
+            blank_rated.append((ind, this_year, tarea))
+        tval = number(r["target"])
+        if r["rag"] in ("RED", "AMBER") and latest is not None and tval is not None:
+            evidence[(ind, this_year, tval)][r["rag"]].append(latest)
+        if r.get("outturn") not in (None, "", "N/A"):
             outturns[(ind, area, team)] = dict(indicator=ind, area=area, team=team, year="2024-25",
-                                               value=fmt(number(r["outturn"])))
-            if r.get("rag_prev") in ("RED", "AMBER") and r.get("target_prev") not in ("", "N/A"):
-                evidence[(ind, "2024-25", number(r["target_prev"]))][r["rag_prev"]].append(number(r["outturn"]))
-        if scope == "kent":
-            names = blocks[block]["benchmarks"].split(";")
-            for name, key in zip(names, ("b1", "b2")):
-                val = number(r.get(key, ""))
-                if val is not None:
-                    bench[(ind, name)] = dict(indicator=ind, benchmark=name, value=fmt(val))
-        golden.append(dict(
-            line=r["line"], block=block, area=district or "Kent", team=r["team"] if scope == "team" else "",
-            indicator=ind, code=r["code"], title=r["title"], frequency=freq, period=latest_period,
-            value=trend[-1] if trend else "", numerator=r.get("num", ""), denominator=r.get("den", ""),
-            target=tgt_text, rag=r.get("rag", "") if r.get("rag", "") in RAGS else "",
-            dot=ARROWS.get(r.get("dot", ""), ""), dot_glyph=r.get("dot", ""),
-            outturn=r.get("outturn", ""), target_prev=r.get("target_prev", ""),
-            rag_prev=r.get("rag_prev", "") if r.get("rag_prev", "") in RAGS else "",
-        ))
+                                               value=r["outturn"])
+            pv = number(r["target_prev"])
+            if r["rag_prev"] in ("RED", "AMBER") and pv is not None:
+                evidence[(ind, "2024-25", pv)][r["rag_prev"]].append(number(r["outturn"]))
+        del last_year
+        header_bench = [h for h in r["header"] if h in BENCH_SERIES]
+        override = ROW_BENCHMARKS.get((block, ind))
+        series = override.split(";") if override else [BENCH_SERIES[h] for h in header_bench]
+        for s, key in zip(series, ("b1", "b2")):
+            text = r.get(key, "")
+            if text == "":
+                continue
+            name, ref = s.split("|")
+            bk = (ind, name, ref)
+            if bk in bench and bench[bk]["value"] != text:
+                conflicts.append(f"benchmark {bk}: {bench[bk]['value']} kept, {text} printed (line {r['line']})")
+                continue
+            bench.setdefault(bk, dict(indicator=ind, benchmark=name, reference=ref, value=text))
 
-    # front page
-    for ind, title, unit, dec, period, value, national, group in FRONT_PAGE:
-        obs[(ind, "Kent", "", period)] = dict(indicator=ind, area="Kent", team="", period=period,
-                                              value=fmt(float(value)), status="ok")
-        if national != "":
-            bench[(ind, "England")] = dict(indicator=ind, benchmark="England", value=fmt(float(national)))
+    for ind, title, unit, dec, period, value, national, *_ in FRONT_PAGE:
+        obs[(ind, COUNTY, "", period)] = dict(indicator=ind, area=COUNTY, team="", period=period, value=value)
+        if national:
+            bench[(ind, "England", FRONT_BENCH_REF[ind])] = dict(indicator=ind, benchmark="England",
+                                                                 reference=FRONT_BENCH_REF[ind], value=national)
     for ind, *_ in FRONT_TRENDS:
         for p in MONTHS:
-            obs[(ind, "Kent", "", p)] = dict(indicator=ind, area="Kent", team="", period=p, value="",
-                                             status="not_available",
-                                             note="Chart values are not in the source text of the January 2026 edition")
-
-    write_csv(DATA / "observations.csv",
-              ["indicator", "area", "team", "period", "value", "numerator", "denominator", "status", "note"],
-              list(obs.values()))
+            obs[(ind, COUNTY, "", p)] = dict(indicator=ind, area=COUNTY, team="", period=p, value="N/A",
+                                             note="The chart's figures are not in the text of the January 2026 "
+                                                  "edition (they are a picture)")
+    write_csv(DATA / "observations.csv", ["indicator", "area", "team", "period", "value", "numerator", "denominator",
+                                          "quality", "note"], list(obs.values()))
     write_csv(DATA / "outturns.csv", ["indicator", "area", "team", "year", "value"], list(outturns.values()))
-    bench_ref = {"Benchmark Group 2023-24": ("Statistical neighbours", "2023-24"),
-                 "England 2023-24": ("England", "2023-24"),
-                 "Benchmark Group 2024-25": ("Statistical neighbours", "2024-25"),
-                 "England 2024-25": ("England", "2024-25"),
-                 "South East as at Jan 2025": ("South East", "as at Jan 2025"),
-                 "England & Wales as at Jan 2025": ("England & Wales", "as at Jan 2025"),
-                 "South East Average as at 31st December 2024": ("South East", "as at 31 Dec 2024"),
-                 "England Average as at 31st December 2024": ("England", "as at 31 Dec 2024"),
-                 "England": ("England", "")}
-    front_ref = {"CYPE16": "January 2025 census", "CYPE17": "January 2025 census", "CYPE18": "January 2025 census",
-                 "EY8": "as at 31 Aug 2024", "SISE35": "as at 31 Aug 2024", "SISE36": "as at 31 Aug 2024",
-                 "SISE37": "as at 31 Aug 2024"}
-    brows = []
-    for (ind, name), b in bench.items():
-        bm, ref = bench_ref[name]
-        brows.append(dict(indicator=ind, benchmark=bm, reference=front_ref.get(ind, ref), value=b["value"]))
-    write_csv(DATA / "benchmarks.csv", ["indicator", "benchmark", "reference", "value"], brows)
+    write_csv(DATA / "benchmarks.csv", ["indicator", "benchmark", "reference", "value"], list(bench.values()))
 
-    # ---- targets with floors
     trows = []
-    kent_targets = {(i, y): t for (i, y, a), t in targets_seen.items() if a == "Kent"}
     for (ind, year, area), texts in sorted(targets_seen.items()):
+        texts = list(texts)
         if len(texts) > 1:
-            conflicts.append(((ind, area, "", year), "target", list(texts), 0))
-        text = next(iter(texts))
-        if area != "Kent" and number(next(iter(kent_targets.get((ind, year), {"": 1})))) == number(text):
-            continue  # same as Kent's: no area-specific row
-        op = "<=" if text.startswith("<=") else ""
+            conflicts.append(f"target {ind} {year} {area}: {texts} printed; {texts[0]} kept")
+        text = texts[0]
+        if area != COUNTY:
+            county = list(targets_seen.get((ind, year, COUNTY), {"": None}))[0]
+            if text == county and (ind, year, area) not in blank_rated:
+                continue
+        pol = RATED_AS.get(ind) or catalogue[ind]["polarity"]
+        row = dict(indicator=ind, year=year, area=area, target=text, target_source="printed" if text else "")
         value = number(text)
-        pol = catalogue[ind]["polarity"]
-        row = dict(indicator=ind, year=year, area=area, target=fmt(value), target_op=op,
-                   target_source="printed")
-        if ind in T_RANGES:
-            row.update({k: (fmt(v) if isinstance(v, float) else v) for k, v in T_RANGES[ind].items()})
+        if (ind, year, area) in blank_rated and text == "":
+            row.update(rated_against="65" if ind == "CYPE6" else "60", target_source="",
+                       evidence=f"The {area} table prints no {year} target but a rating; rated against the target "
+                                f"the other districts print ({'65' if ind == 'CYPE6' else '60'}), the only one that "
+                                f"gives the printed ratings (Dover CYPE6 86.1 GREEN)")
+            value = number(row["rated_against"])
+        if value is None:
+            trows.append(row)
+            continue
+        if ind in T_BANDS:
+            tol, source, ftol, why = T_BANDS[ind]
+            row.update(tolerance=fmt(tol), tolerance_source=source, floor_tolerance=fmt(ftol), floor_source="inferred",
+                       evidence=why)
         elif ind in COMMENTARY_FLOORS:
             f, why = COMMENTARY_FLOORS[ind]
-            row.update(floor=fmt(f), floor_source="commentary", evidence=why)
+            row.update(floor=f, floor_source="commentary", evidence=why)
         else:
-            # evidence from every row rated against this target value, any area, both years
             ev = {"RED": [], "AMBER": []}
-            for (i2, y2, t2), e in evidence.items():
+            for (i2, _, t2), e in evidence.items():
                 if i2 == ind and t2 == value:
                     ev["RED"] += e["RED"]
                     ev["AMBER"] += e["AMBER"]
             f, why = infer_floor(pol, value, ev["RED"], ev["AMBER"])
-            row.update(floor=fmt(f), floor_source="inferred", evidence=why)
+            row.update(floor=fmt(f), floor_source="inferred",
+                       evidence=(row.get("evidence", "") + " " + why).strip())
         trows.append(row)
-    for ind, year, area in sorted(na_targets):
-        trows.append(dict(indicator=ind, year=year, area=area, target="", target_source="printed",
-                          evidence="Printed as N/A: no target for this area."))
-    # Blank targets printed beside a rating: the value the other districts print for the same year.
-    for area in ("Dartford", "Dover", "Folkestone and Hythe"):
-        for ind, val, fl in (("CYPE6", 65.0, None), ("CYPE22", 60.0, None)):
-            base = next(t for t in trows if t["indicator"] == ind and t["year"] == "2025-26"
-                        and t["area"] == "Gravesham")
-            trows.append(dict(base, area=area, target_source="inferred",
-                              evidence=f"Target cell blank in the {area} table although a rating is printed; "
-                                       f"taken as {fmt(val)}, the 2025-26 target the other districts print "
-                                       f"(Dover CYPE6 86.1 is printed GREEN, which only this target explains). "
-                                       + base.get("evidence", "")))
-    write_csv(DATA / "targets.csv",
-              ["indicator", "year", "area", "target", "target_op", "target_low", "target_high", "floor",
-               "floor_low", "floor_high", "target_source", "floor_source", "evidence"], trows)
+    write_csv(DATA / "targets.csv", ["indicator", "year", "area", "target", "rated_against", "tolerance",
+                                     "tolerance_source", "floor", "floor_tolerance", "target_source", "floor_source",
+                                     "evidence"], trows)
+    write_anomalies(conflicts, rows)
+    print(f"{len(rows)} printed rows, {len(obs)} observations, {len(trows)} targets", file=sys.stderr)
 
-    write_csv(DATA / "anomalies.csv", ["file", "indicator", "area", "team", "period", "check", "reason"],
-              [dict(zip(["file", "indicator", "area", "team", "period", "check", "reason"], a)) for a in ANOMALIES])
-    write_csv(GOLDEN / "edition-2026-01.csv",
-              ["line", "block", "area", "team", "indicator", "code", "title", "frequency", "period", "value",
-               "numerator", "denominator", "target", "rag", "dot", "dot_glyph", "outturn", "target_prev",
-               "rag_prev"], golden)
+
+def write_columns(blocks: dict[str, dict]) -> None:
+    """Each table's printed columns, as the edition heads them."""
+    out = []
+    for b in blocks.values():
+        header, freq, scope = b["header"], b["frequency"], b["scope"]
+        word = {"monthly": "Month", "quarterly": "Quarter", "termly": "Term", "annual": "Year"}[freq]
+        trend_group = {"monthly": "Monthly", "quarterly": "Quarterly", "termly": "Termly", "annual": "Annual"}[freq]
+        latest = "Rate" if freq == "quarterly" else "Measure"
+        title_header = "Measure" if b["block"].startswith("vl-") else "Indicator"
+        cols = [("code", "", "Code", "", "", ""), ("indicator", "", title_header, "", "", ""),
+                ("polarity", "", "Polarity", "", "", ""), ("data_period", "", "Data Period", "", "", ""),
+                ("qpr", "", "QPR", "", "", ""), ("trend", "", "", f"{trend_group} Trends", "", ""),
+                ("latest", "", f"{latest} {{latest}}", f"Latest {word}", "", ""),
+                ("numerator", "", "Numerator", f"Latest {word}", "", ""),
+                ("denominator", "", "Denominator", f"Latest {word}", "", "")]
+        na = "N/A" if scope == "team" else ""
+        rag_na = "N/A" if scope == "district" else ""   # district tables print N/A ratings beside N/A targets
+        outturn_word = next((h.split(" Outturn")[0] for h in header if "Outturn" in h), "Kent")
+        if freq in ("monthly", "quarterly"):
+            cols += [("dot", "", "DOT", "", "", na), ("target", "current", "Target {year}", "", "", na),
+                     ("rag", "current", "RAG {year}", "", "", na or rag_na),
+                     ("outturn", "previous", f"{outturn_word} Outturn {{year}}", "", "", na),
+                     ("target", "previous", "Target {year}", "", "", na),
+                     ("rag", "previous", "RAG {year}", "", "", na or rag_na)]
+        elif freq == "termly":
+            cols += [("dot", "", "DOT", "", "", ""), ("target", "current", "Target {term} {year}", "", "", ""),
+                     ("rag", "current", "RAG {year}", "", "", "")]
+        else:
+            rag_header = "RAG" if b["block"].startswith("vl-") else "RAG {year}"
+            cols += [("target", "previous", "Target {year}", "", "", ""), ("rag", "previous", rag_header, "", "", ""),
+                     ("dot", "", "DOT", "", "", ""), ("target", "current", "Target {year}", "", "", "")]
+        for h in header:
+            if h in BENCH_SERIES:
+                cols.append(("benchmark", "", h, "", BENCH_SERIES[h], ""))
+        for i, (col, year, head, group, series, na_text) in enumerate(cols, start=1):
+            out.append(dict(columns=b["columns"], position=i, column=col, year=year, header=head, group=group,
+                            series=series, na=na_text))
+    write_csv(DATA / "layout" / "columns.csv", ["columns", "position", "column", "year", "header", "group", "series",
+                                                "na"], out)
+
+
+def write_tiles() -> None:
+    tiles, order = [], {}
+    for ind, *_, tile, label in FRONT_PAGE:
+        order.setdefault(tile, len(order) + 1)
+        n = sum(1 for t in tiles if t["tile"] == tile) + 1
+        bench = "England" if ind in FRONT_BENCH_REF else ""
+        tiles.append(dict(tile=tile, tile_order=order[tile], position=n, indicator=ind, label=label, benchmark=bench))
+    for i, (ind, title, *_) in enumerate(FRONT_TRENDS, start=1):
+        tiles.append(dict(tile="Activity trends", tile_order=len(order) + 1, position=i, indicator=ind, label=title,
+                          chart="yes"))
+    write_csv(DATA / "layout" / "tiles.csv", ["tile", "tile_order", "position", "indicator", "label", "benchmark",
+                                              "chart"], tiles)
+
+
+def write_glossary(seed: Path) -> None:
+    """The guidance page's keys: polarity, ratings, arrows, data periods, scorecards, abbreviations."""
+    text = seed.read_text(encoding="utf-8")
+    groups = [("POLARITY", "Polarity"), ("RAG RATINGS", "RAG ratings"), ("DIRECTION OF TRAVEL (DOT)",
+              "Direction of travel (DOT)"), ("INCOMPLETE DATA", "Incomplete data"), ("DATA PERIOD", "Data period"),
+              ("CHILDREN, YOUNG PEOPLE AND EDUCATION SCORECARDS", "Scorecards"),
+              ("KEY TO ABBREVIATIONS", "Abbreviations")]
+    out = []
+    for heading, name in groups:
+        part = text.split(f"### {heading}", 1)[1].split("###", 1)[0].split("as at Oct", 1)[0]
+        n = 0
+        for line in part.strip().split("\n"):
+            cells = [re.sub(r"</?b>", "", c).strip() for c in line.split("\t")]
+            if len(cells) != 2 or not cells[1] or cells[1].startswith("*"):
+                continue
+            term = cells[0] or "(blank)"
+            if any(o["group"] == name and o["term"] == term for o in out):
+                continue
+            n += 1
+            out.append(dict(group=name, order=n, term=term, meaning=cells[1]))
+    out.append(dict(group="Data period", order=99, term="T", meaning="Termly"))
+    write_csv(DATA / "reference" / "glossary.csv", ["group", "order", "term", "meaning"], out)
+
+
+def write_anomalies(conflicts: list[str], rows: list[dict]) -> None:
+    """The quality log: the source's known inconsistencies, then every printed cell the rules contradict."""
+    base = [
+        dict(indicator="SISE4", area=COUNTY, period="2024-25", check="numerator_gt_denominator",
+             reason="the edition prints 18,853 pupils over 11,694 for Kent KS2 reading, writing and maths (62%); "
+                    "11,694 is 62% of 18,853, so the two look swapped; kept as printed"),
+        dict(indicator="EH-CASELOAD", column="polarity", check="note",
+             reason="printed polarity L, but the edition's ratings and arrows treat this caseload as one to keep "
+                    "close to 20 families (T); it is rated as T (see the target's note)"),
+        dict(edition="2026-01", indicator="SCS37", area=COUNTY, check="source",
+             reason="the commentary says 86.0% 'is at the Target level of 80.0%' but the table's target is 85.0 "
+                    "(scorecard lint reports this sentence)"),
+        dict(edition="2026-01", indicator="CSWS-OPEN", area=COUNTY, check="source",
+             reason="the data sources and definitions pages give the code SCS01 to 'Number of open Social Work "
+                    "cases', the code of the re-referral indicator; it has its own id here"),
+        dict(edition="2026-01", indicator="CYPE2", area=COUNTY, check="source",
+             reason="the admissions rows' benchmark figures sit one column left of their headings in the converted "
+                    "text; read as benchmark group 91.3 and England 92.6 (CYPE3: 83.2 and 83.5)"),
+    ]
     for c in conflicts:
         print("conflict:", c, file=sys.stderr)
-    print(f"{len(rows)} printed rows, {len(obs)} observations, {len(trows)} targets", file=sys.stderr)
+    header = ["edition", "block", "area", "team", "indicator", "period", "column", "printed", "check", "reason"]
+    write_csv(DATA / "anomalies.csv", header, base)
+    printed = compare_with_print(rows)
+    write_csv(DATA / "anomalies.csv", header, base + printed)
+
+
+def compare_with_print(rows: list[dict]) -> list[dict]:
+    """Every cell where the computed edition differs from the print, as a 'printed' anomaly with its reason."""
+    from scorecard.engine import build
+    from scorecard.content.cells import cells_of
+    from scorecard.inputs import validate
+
+    ds, report = validate(DATA)
+    if ds is None or not report.ok:
+        raise SystemExit("\n".join(p.line() for p in report.errors[:20]))
+    edition = build(ds, "2026-01")
+    ours = cells_of(edition)
+    if len(ours) != len(rows):
+        raise SystemExit(f"{len(ours)} rows computed, {len(rows)} printed")
+    out = []
+    for r, o in zip(rows, ours):
+        block, scope = block_key(r)
+        annual = r["frequency"] == "annual"
+        printed = {"trend": "|".join(r["trend"]), "dot": r["dot"],
+                   "target_current": r["target_next"] if annual else r["target"],
+                   "rag_current": "" if annual else r["rag"],
+                   "target_previous": r["target"] if annual else r.get("target_prev", ""),
+                   "rag_previous": r["rag"] if annual else r.get("rag_prev", ""),
+                   "outturn_previous": "" if annual else r.get("outturn", ""),
+                   "benchmark": r.get("b1", ""), "england": r.get("b2", ""), "numerator": r["num"],
+                   "denominator": r["den"]}
+        if r["frequency"] == "termly":
+            printed.update(target_previous="", rag_previous="", outturn_previous="", benchmark="", england="")
+        for col, text in printed.items():
+            if text == o[col]:
+                continue
+            reason = next((why for c, test, why in REASONS if c == col and test(o, text, o[col])), None)
+            if reason is None:
+                raise SystemExit(f"unexplained difference line {r['line']} {o['area']} {o['team']} {o['code']} "
+                                 f"{col}: printed {text!r}, computed {o[col]!r}")
+            out.append(dict(edition="2026-01", block=block, area=o["area"] if not o["team"] else "",
+                            team=o["team"], indicator=indicator_id(r), column=col, printed=text, check="printed",
+                            reason=reason))
+    return out
 
 
 if __name__ == "__main__":

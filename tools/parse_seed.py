@@ -1,4 +1,10 @@
-"""Parse the January 2026 scorecard text into printed rows (used once to build data/)."""
+"""Parse the January 2026 scorecard text into printed rows, every cell kept as printed text.
+
+Used once by ``build_seed_data.py`` to make ``data/``. The text is a PDF converted to tabs: data
+rows start with code, title, polarity, data period and QPR; the cells after them sit at fixed
+positions per kind of table, except where the conversion merged or dropped cells. Those rows are
+repaired here, each repair named (``repairs`` on the row).
+"""
 from __future__ import annotations
 
 import json
@@ -8,53 +14,75 @@ from pathlib import Path
 
 PERIOD_CODES = {"R12M", "MS", "YTD", "Q", "T", "A"}
 FREQ_FROM_HEADER = [("Monthly", "monthly"), ("Quarterly", "quarterly"), ("Termly", "termly"), ("Annual", "annual")]
-POSITIONS = {
-    "monthly": dict(trend=6, latest=6, num=7, den=8, dot=9, target=10, rag=11, outturn=12, target_prev=13, rag_prev=14, b1=15, b2=16),
-    "quarterly": dict(trend=3, latest=3, num=4, den=5, dot=6, target=7, rag=8, outturn=9, target_prev=10, rag_prev=11, b1=12, b2=13),
-    "termly": dict(trend=3, latest=3, num=4, den=5, dot=6, target=7, rag=8),
-    "annual": dict(trend=3, latest=3, num=4, den=5, target=6, rag=7, dot=8, target_next=9, b1=10, b2=11),
+TREND = {"monthly": 7, "quarterly": 4, "termly": 4, "annual": 4}
+AFTER = {  # cell names after the trend (which ends with the latest figure)
+    "monthly": ["num", "den", "dot", "target", "rag", "outturn", "target_prev", "rag_prev", "b1", "b2"],
+    "quarterly": ["num", "den", "dot", "target", "rag", "outturn", "target_prev", "rag_prev", "b1", "b2"],
+    "termly": ["num", "den", "dot", "target", "rag"],
+    "annual": ["num", "den", "target", "rag", "dot", "target_next", "b1", "b2"],
 }
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.split("\t")]
 
 
 def parse(path: Path) -> list[dict]:
     lines = path.read_text(encoding="utf-8").split("\n")
-    page = "Kent KPIs"
-    block = None
-    team = ""
-    rows = []
-    order = 0
-    last_text = ""
+    page, block, team, last_text = "Kent KPIs", None, "", ""
+    rows: list[dict] = []
     for lineno, line in enumerate(lines, start=1):
-        cells = line.split("\t")
+        cells = _cells(line)
         stripped = line.strip().lstrip("#").strip()
         m = re.match(r"Directorate Scorecard - (.+)$", stripped)
         if m:
             page = m.group(1).strip()
             continue
         if "Polarity" in cells and "Data Period" in cells:
-            title = cells[0].strip() if cells[0].strip() else last_text
+            title = cells[0] if cells[0] else last_text
             freq = next(f for k, f in FREQ_FROM_HEADER if k in title)
-            block = dict(title=title, frequency=freq, header=[c.strip() for c in cells if c.strip()], line=lineno)
+            block = dict(title=title, frequency=freq, header=[c for c in cells if c], line=lineno)
             team = ""
             continue
-        labels = [c.strip() for c in cells if re.search(r"(CSWT|EHU)$", c.strip())]
+        labels = [c for c in cells if re.search(r"(CSWT|EHU)$", c)]
         if labels:
             team = labels[0]
-        if cells[0].strip() and not cells[0].startswith("**"):
-            last_text = cells[0].strip()
-        if len(cells) > 5 and cells[2].strip() in {"H", "L", "T"} and cells[3].strip() in PERIOD_CODES:
-            pos = POSITIONS[block["frequency"]]
-            vals = [c.strip() for c in cells[5:]]
-            get = lambda k: vals[pos[k]] if k in pos and pos[k] < len(vals) else ""  # noqa: E731
-            order += 1
-            rows.append(dict(
-                line=lineno, order=order, page=page, block=block["title"], block_line=block["line"],
-                frequency=block["frequency"], header=block["header"], team=team,
-                code=cells[0].strip(), title=cells[1].strip(), polarity=cells[2].strip(),
-                data_period=cells[3].strip(), qpr=cells[4].strip() == "✓",
-                trend=vals[: pos["trend"] + 1],
-                **{k: get(k) for k in pos if k != "trend"},
-            ))
+        if cells[0] and not cells[0].startswith("**"):
+            last_text = cells[0]
+        if not (len(cells) > 5 and cells[2] in {"H", "L", "T"} and cells[3] in PERIOD_CODES):
+            continue
+        freq = block["frequency"]
+        vals = cells[5:]
+        repairs = []
+        n = TREND[freq]
+        names = AFTER[freq]
+        if vals[0] == "N/A" and all(v == "" for v in vals[1:n - 1]):
+            # One N/A printed across the merged trend columns; the latest figure follows (N/A too).
+            tail = vals[n - 1:]
+            while tail and tail[-1] == "":   # trailing tabs: the benchmarks are the last printed cells
+                tail = tail[:-1]
+            if len(tail) == len(names):
+                # the latest figure's N/A was lost in the conversion: the rest are aligned from the right
+                repairs.append("merged N/A trend without its latest cell")
+            else:
+                tail = tail[1:]
+            trend_cells, after = ["N/A"] * n, tail
+        else:
+            trend_cells, after = vals[:n], vals[n:]
+        while len(after) > len(names) and after[-1] == "":
+            after = after[:-1]
+        if len(after) > len(names):
+            # the Kent SEND "waiting" rows: one blank too many before the benchmarks
+            i = max(k for k in range(len(after) - 2) if after[k] == "")
+            after = after[:i] + after[i + 1:]
+            repairs.append("one extra blank cell before the benchmarks")
+        after = after + [""] * (len(names) - len(after))
+        rec = dict(zip(names, after))
+        rows.append(dict(
+            line=lineno, page=page, block=block["title"], block_line=block["line"], frequency=freq,
+            header=block["header"], team=team, code=cells[0], title=cells[1], polarity=cells[2],
+            data_period=cells[3], qpr=cells[4], trend=trend_cells, repairs=repairs, **rec,
+        ))
     return rows
 
 

@@ -1,5 +1,3 @@
-"""`python -m scorecard` runs the command line."""
-
-from .cli import main
+from scorecard.cli import main
 
 main()

@@ -1,0 +1,82 @@
+"""What every command needs: the data folder read and checked, the month read, output guarded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_INVALID, Report, ScorecardError, capped
+from ..rules import periods
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def warn(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def today() -> dt.date:
+    """Today, or SCORECARD_TODAY (YYYY-MM-DD) so tests can pin the date."""
+    fixed = os.environ.get("SCORECARD_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def load_valid(data: Path, verbose: bool = False):
+    """The checked dataset; raise a ScorecardError listing the errors (capped) otherwise."""
+    from ..inputs import validate
+
+    data = Path(data)
+    if not data.is_dir():
+        raise ScorecardError(f"{data}: no such data folder (give --data DIR)", EXIT_INVALID)
+    ds, report = validate(data, today())
+    if ds is None or not report.ok:
+        raise ScorecardError(capped([p.line() for p in report.errors]), EXIT_INVALID)
+    return ds
+
+
+def summarise(report: Report, verbose: bool, where: str = "--verbose") -> None:
+    """Warnings and known anomalies: in full with --verbose, else one line per kind."""
+    for severity, word in (("warning", "warning"), ("note", "known anomaly (acknowledged in data/anomalies.csv)")):
+        found = report.of(severity)
+        if not found:
+            continue
+        if verbose:
+            for p in found:
+                warn(p.line())
+        else:
+            kinds = report.summary(severity)
+            warn(f"{severity.upper()}: {len(found)} {word}{'s' if len(found) > 1 and severity == 'warning' else ''}"
+                 f" ({'; '.join(kinds[:4])}{'; ...' if len(kinds) > 4 else ''}); see them with {where}")
+
+
+def check_month(text: str, option: str = "--month") -> str:
+    try:
+        return str(periods.Month.parse(text))
+    except periods.PeriodError as exc:
+        raise ScorecardError(f"{option}: {exc}", EXIT_INVALID) from None
+
+
+def repo_root(data: Path) -> Path:
+    return Path(data).resolve().parent
+
+
+def guard_out(out: Path, data: Path, what: str = "--out") -> Path:
+    """An output folder may not be (or contain) the repository's own inputs."""
+    from ..fsutil import inside
+
+    out = Path(out).resolve()
+    root = repo_root(data)
+    protected = [Path(data).resolve(), root / "params", root / "notebooks", root / "src", root / "tests",
+                 root / ".git", root / "tools"]
+    for p in protected:
+        if inside(out, p) or inside(p, out) and p.exists():
+            raise ScorecardError(f"{what} {out}: would write into {p}; choose another folder (e.g. _site)",
+                                 EXIT_INVALID)
+    if out == root or (root / ".git").exists() and inside(root, out):
+        raise ScorecardError(f"{what} {out}: is the repository folder; choose another folder (e.g. _site)",
+                             EXIT_INVALID)
+    return out

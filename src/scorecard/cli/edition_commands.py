@@ -1,0 +1,3 @@
+"""Commands on one edition: new-month, run, lint, build."""
+
+from __future__ import annotations

@@ -1,0 +1,105 @@
+"""Downloads that are safe to open: CSV and Excel files made from the edition.
+
+Text from data or parameters that a spreadsheet would run as a formula (starting with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is neutralised: in CSV with a leading apostrophe,
+in xlsx by storing it as a string. Figures go to Excel as numbers with a display format, so an
+analyst can sum and chart them; no hyperlink is ever made from data.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..rules import numbers
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before formula characters (not before figures)."""
+    if not text or not text.startswith(FORMULA_START):
+        return text
+    try:
+        if numbers.read(text).is_number:
+            return text
+    except numbers.NumberError:
+        pass
+    return "'" + text
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e15 else str(int(value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return neutral(str(value))
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
+    """CSV (UTF-8, with header) whose text cells cannot run as formulas."""
+    import csv
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([neutral(c) for c in columns])
+    for r in rows:
+        w.writerow([_plain(r.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def _set(cell, value, decimals: int | None = None) -> None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = "yes" if value else "no"
+        cell.data_type = "s"
+    elif isinstance(value, int | float):
+        cell.value = value
+        if decimals is not None:
+            cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"   # never a formula, whatever the text starts with
+
+
+def workbook(sheets: list[tuple[str, Sequence[str], list[dict]]], path: Path) -> None:
+    """An .xlsx with one sheet per (name, columns, rows); numbers as numbers, text as strings."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from ..fsutil import write_atomic
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for name, columns, rows in sheets:
+        title = _sheet_name(name, used)
+        ws = wb.create_sheet(title)
+        for j, c in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=j)
+            _set(cell, c)
+            cell.font = Font(bold=True)
+        for i, r in enumerate(rows, start=2):
+            for j, c in enumerate(columns, start=1):
+                value = r.get(c)
+                decimals = r.get(f"{c}__decimals")
+                _set(ws.cell(row=i, column=j), value, decimals)
+        ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(path, buf.getvalue())
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join(ch for ch in name if ch not in '[]:*?/\\')[:31] or "sheet"
+    base, n = clean, 2
+    while clean.lower() in used:
+        suffix = f"-{n}"
+        clean, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(clean.lower())
+    return clean
