@@ -83,8 +83,8 @@ class ScorecardError(Exception):
 
 
 def capped(lines: list[str], limit: int = MAX_LINES) -> list[str]:
-    """At most ``limit`` lines, then one line saying how many more there were."""
-    if len(lines) <= limit:
+    """At most ``limit`` lines, then one line saying how many more there were (a list capped once stays as it is)."""
+    if len(lines) <= limit or (len(lines) == limit + 1 and lines[-1].startswith("ERROR: ... and ")):
         return lines
     return [*lines[:limit], f"ERROR: ... and {len(lines) - limit:,} more"]
 

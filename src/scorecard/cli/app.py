@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 import typer
-from typer._click.exceptions import ClickException   # typer carries its own click
+from typer._click.exceptions import ClickException  # typer carries its own click
 
 from ..errors import EXIT_BUILD, EXIT_INVALID, ScorecardError, capped
 

@@ -58,3 +58,53 @@ def export(month: str = typer.Option(..., "--month", help="the edition, e.g. 202
     else:
         write_atomic(out, downloads.csv_text(columns, rows))
     say(f"{out}: {len(rows)} rows")
+
+
+@app.command()
+def template(month: str = typer.Option(..., "--month", help="the month the figures are for, e.g. 2026-02"),
+             out: Path = typer.Option(..., "--out", help="the workbook to write (.xlsx)"),
+             data: Path = DATA) -> None:
+    """Write an .xlsx workbook listing every figure due for a month, to fill in and ingest."""
+    from ..inputs import data_files
+    from ..inputs.template import template as write_template
+
+    month = check_month(month)
+    if out.suffix.lower() != ".xlsx":
+        raise ScorecardError(f"--out {out}: the month template is an Excel workbook; give a file name ending .xlsx "
+                             f"(e.g. month-{month}.xlsx)", EXIT_INVALID)
+    if out.is_dir():
+        raise ScorecardError(f"--out {out}: is a folder; give a file name ending .xlsx", EXIT_INVALID)
+    ds = load_valid(data)
+    if any(out.resolve() == p.resolve() for p in data_files(data)):
+        raise ScorecardError(f"--out {out}: is one of the data files; choose another name", EXIT_INVALID)
+    counts = write_template(ds, month, out)
+    filled = {k: v for k, v in counts.items() if v}
+    say(f"{out}: {sum(counts.values())} figures due for {month} "
+        f"({', '.join(f'{k} {v}' for k, v in filled.items()) or 'none'}); fill in the values, then: "
+        f"scorecard ingest {out}")
+
+
+@app.command()
+def ingest(file: Path = typer.Argument(..., help="the figures: a .csv (CSV UTF-8) or an .xlsx workbook"),
+           data: Path = DATA,
+           replace: bool = typer.Option(False, "--replace", help="change figures already in data/ that the file "
+                                                                 "gives differently (otherwise exit 3)")) -> None:
+    """Check a file of figures and merge it into data/, all or nothing.
+
+    Exit 0 when merged (or nothing to change), 2 when the file or the merged data has problems
+    (data/ unchanged), 3 when it would change figures already in data/ (use --replace), 6 when
+    another scorecard command holds the data folder.
+    """
+    from ..errors import capped
+    from ..inputs.ingest import ingest as run
+    from .common import warn
+
+    outcome = run(file, data, replace=replace, today=today(), display=str(file))
+    for line in capped(outcome.warnings, 20):
+        warn(line)
+    say(outcome.summary())
+    if outcome.changed:
+        for name in outcome.files:
+            say(f"  wrote {name}")
+        if outcome.added and outcome.months:
+            say(f"next: scorecard validate, then scorecard new-month {max(outcome.months)}")

@@ -52,8 +52,13 @@ DATA_COLUMNS = ("area", "team", "block", "indicator", "code", "title", "polarity
 
 def data_of(edition: Edition) -> list[dict]:
     """One record per printed row for downloads: machine values (floats or None) and words."""
+    return [rec for t in edition.tables for rec in data_of_table(t)]
+
+
+def data_of_table(t: Table) -> list[dict]:
+    """A table's rows for downloads (``<column>__decimals`` gives Excel's display format)."""
     out = []
-    for t in edition.tables:
+    if True:
         for r in t.rows:
             latest = next((r.cell(c.key) for c in t.columns if c.kind == "latest"), None)
             num = next((r.cell(c.key) for c in t.columns if c.kind == "numerator"), None)
@@ -68,5 +73,18 @@ def data_of(edition: Edition) -> list[dict]:
                 rag=r.rag, dot={"improved": "Improved", "worsened": "Worsened", "same": "No change"}.get(r.dot, ""),
                 target=th.target if th else None, target_text=tgt.text if tgt else "",
                 floor=th.floor if th else None, floor_source=r.floor_source, target_source=r.target_source,
-                quality=r.quality))
+                quality=r.quality, value__decimals=r.decimals,
+                numerator__decimals=_decimals(num.text) if num else None,
+                denominator__decimals=_decimals(den.text) if den else None,
+                target__decimals=_decimals(tgt.text) if tgt else None))
     return out
+
+
+def _decimals(text: str) -> int | None:
+    from ..rules import numbers
+
+    try:
+        f = numbers.read(text, allow_op=True)
+    except numbers.NumberError:
+        return None
+    return f.decimals if f.is_number else None

@@ -216,10 +216,7 @@ class RowBuilder:
         return row
 
     def cell(self, col: Column, row: Row, na_row: bool, window: list[str]) -> Cell:
-        ind, spec = self.ind, self.spec
-        na_text = next((c["na"] for c in self.lk.ds.columns[self.p.block["columns"]]
-                        if c["column"] == col.kind and c["year"] == col.relative and c["na"]), "")
-        kind = col.kind
+        ind, na_text, kind = self.ind, col.na, col.kind
         if kind == "code":
             cell = Cell(ind["code"])
         elif kind == "indicator":
@@ -361,7 +358,7 @@ def table_columns(ds: Dataset, block: dict, month: periods.Month, latest_labels:
         rel = c["year"]
         year = periods.shift(current, "annual", RELATIVE[rel]) if rel else ""
 
-        def fill(text: str) -> str:
+        def fill(text: str, year: str = year) -> str:
             latest = latest_labels[-1] if latest_labels else ""
             return (text.replace("{year}", year).replace("{current_year}", current)
                     .replace("{previous_year}", periods.shift(current, "annual", -1))
@@ -383,9 +380,10 @@ def table_columns(ds: Dataset, block: dict, month: periods.Month, latest_labels:
             continue
         if kind in ("target", "rag", "outturn"):
             export = {"target": f"target_{rel}", "rag": f"rag_{rel}", "outturn": f"outturn_{rel}"}[kind]
-            out.append(Column(f"{kind}-{rel}", kind, fill(c["header"]), fill(c["group"]), year, rel, export=export))
+            out.append(Column(f"{kind}-{rel}", kind, fill(c["header"]), fill(c["group"]), year, rel, export=export,
+                              na=c["na"]))
             continue
-        out.append(Column(kind, kind, fill(c["header"]), fill(c["group"]), export=EXPORT_OF.get(kind, "")))
+        out.append(Column(kind, kind, fill(c["header"]), fill(c["group"]), export=EXPORT_OF.get(kind, ""), na=c["na"]))
     return out
 
 

@@ -58,6 +58,7 @@ class Column:
     relative: str = ""  # current / previous / next (relative to the edition's reporting year)
     series: str = ""    # benchmark: "name|reference"
     export: str = ""    # the `export --cells` column this cell goes to ("" = not exported)
+    na: str = ""        # what the cell shows when the row's figure (or, for a rating, its target) is N/A
 
 
 @dataclass

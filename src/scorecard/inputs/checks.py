@@ -140,7 +140,8 @@ def _observations(c: Checker) -> None:
         row = r["_row"]
         ind = inds.get(r["indicator"])
         if ind is None:
-            c.add("observations.csv", row, "indicator", f"unknown indicator '{r['indicator']}'", kind="unknown indicator")
+            c.add("observations.csv", row, "indicator", f"unknown indicator '{r['indicator']}'",
+                  kind="unknown indicator")
             continue
         who = r["area"] or r["team"]
         key = (r["indicator"], r["area"], r["team"], r["period"])

@@ -111,7 +111,8 @@ class Dataset:
     @cached_property
     def columns(self) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
-        for r in self.frames["layout/columns.csv"].sort_values(["columns", "position"], kind="stable").to_dict("records"):
+        frame = self.frames["layout/columns.csv"].sort_values(["columns", "position"], kind="stable")
+        for r in frame.to_dict("records"):
             out.setdefault(r["columns"], []).append(r)
         return out
 

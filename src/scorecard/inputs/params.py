@@ -48,7 +48,7 @@ class Params:
     produced_by: str | None = None
     notes: list[Note] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
-    commentary_policy: str = "rated"
+    commentary_policy: dict[str, str] = field(default_factory=dict)   # section -> policy; "" = every section
     provisional: bool = False
     path: Path | None = None
     date_text: str = ""
@@ -68,6 +68,10 @@ class Params:
         """Notes about a section, any of its blocks or any indicator it shows (each note once)."""
         return [n for n in self.notes if (section and section in n.sections) or set(n.blocks) & set(blocks)
                 or set(n.indicators) & set(indicators)]
+
+    def policy_for(self, section: str) -> str:
+        """Which paragraphs of commentary a section's notebook needs (see POLICIES)."""
+        return self.commentary_policy.get(section, self.commentary_policy.get("", "rated"))
 
     def unconfirmed(self) -> list[str]:
         """What new-month carried over and an analyst has not yet confirmed (build refuses these)."""
@@ -171,9 +175,20 @@ def load(path: Path, month: str | None = None, ds=None) -> Params:
         notes.append(Note(text=" ".join(n["text"].split()), **flags, **fields))
 
     contacts = f.texts("contacts")
-    policy = f.text("commentary_policy", default="rated")
-    if policy not in POLICIES:
-        f.err(f"'{policy}' is not one of: {', '.join(POLICIES)}", "commentary_policy")
+    raw_policy = data.get("commentary_policy", "rated")
+    policy: dict[str, str] = {}
+    if isinstance(raw_policy, str):
+        policy[""] = raw_policy
+    elif isinstance(raw_policy, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in raw_policy.items()):
+        for k, v in raw_policy.items():
+            if sections is not None and k not in sections and k != "default":
+                f.err(f"unknown section '{k}' (not in layout/sections.csv)", "commentary_policy", k)
+            policy["" if k == "default" else k] = v
+    else:
+        f.err("must be a policy name or a mapping of section to policy", "commentary_policy")
+    for k, v in policy.items():
+        if v not in POLICIES:
+            f.err(f"'{v}' is not one of: {', '.join(POLICIES)}", "commentary_policy", *([k] if k else []))
     provisional = f.flag("provisional")
     produced_by = f.text("produced_by") if "produced_by" in data else None
     title = f.text("title")

@@ -100,7 +100,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "targets.csv": pa.DataFrameSchema({
         "indicator": _required(), "year": _year(), "area": _required(),
         "target": _figure(allow_op=True, allow_band=True), "rated_against": _number(), "tolerance": _number(),
-        "tolerance_source": _one_of(SOURCES, blank=True), "floor": _number(), "floor_tolerance": _number(), "target_source": _one_of(SOURCES, blank=True),
+        "tolerance_source": _one_of(SOURCES, blank=True), "floor": _number(), "floor_tolerance": _number(),
+        "target_source": _one_of(SOURCES, blank=True),
         "floor_source": _one_of(SOURCES, blank=True), "evidence": _text(),
     }),
     "observations.csv": pa.DataFrameSchema({

@@ -1,0 +1,263 @@
+"""`scorecard run` and `scorecard build`: execute what is out of date, check the words, publish.
+
+One pipeline for both: take the data lock, read and check the data once into the edition's
+snapshot, plan the pages, execute only the notebooks whose inputs changed (``jobs``), then for a
+build: lint the commentary, stage the pages, and publish them (website, PDF, workbook, CSVs) into
+a folder beside the published site, checked and swapped into place only when everything has
+succeeded. A failure exits with its documented code and leaves the published site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine import snapshot as snapshot_mod
+from ..errors import EXIT_BUILD, EXIT_INVALID, EXIT_LINT, ScorecardError, capped
+from ..fsutil import clean_stale, data_lock, link_tree, os_errors, swap_dir, temp_dir, write_atomic
+from . import jobs as jobs_mod
+from .execute import Result, executor
+
+
+@dataclass
+class Paths:
+    data: Path
+    notebooks: Path
+    params: Path
+    build: Path
+    out: Path
+
+    @classmethod
+    def of(cls, data: Path, notebooks: Path | None = None, params: Path | None = None, build: Path | None = None,
+           out: Path | None = None) -> Paths:
+        data = Path(data).resolve()
+        root = data.parent
+        return cls(data, Path(notebooks or root / "notebooks").resolve(), Path(params or root / "params").resolve(),
+                   Path(build or root / "build").resolve(), Path(out or root / "_site").resolve())
+
+
+@dataclass
+class Outcome:
+    month: str
+    executed: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)   # only their Markdown cells changed
+    current: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    site: Path | None = None
+    pdf: Path | None = None
+
+
+def _snapshot(paths: Paths, month: str, today) -> snapshot_mod.Snapshot:
+    with data_lock(paths.data, "reading the data"):
+        return snapshot_mod.make(paths.data, month, paths.params, today)
+
+
+def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", jobs: int | None = None,
+            scheduler: str = "", sections: list[str] | None = None, districts: list[str] | None = None,
+            force: bool = False, progress: Callable[[str], None] | None = None) -> tuple[snapshot_mod.Snapshot,
+                                                                                    list, Outcome]:
+    """The papermill stage: snapshot, plan, execute what is out of date. Raises on any failure."""
+    say = progress or (lambda _line: None)
+    out = Outcome(month)
+    t = time.perf_counter()
+    month_dir = paths.build / month
+    with os_errors(month_dir):
+        month_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale(month_dir)
+    snap = _snapshot(paths, month, today)
+    snap_path = month_dir / snapshot_mod.FILE
+    old = snapshot_mod.load(snap_path, snap.key)
+    if old is None:
+        snapshot_mod.save(snap, snap_path)
+    out.timings["snapshot"] = time.perf_counter() - t
+    plan = jobs_mod.plan(snap.dataset, snap.params, paths.notebooks, month)
+    chosen = jobs_mod.select(plan, sections or [], districts or [])
+    executed_dir = month_dir / "executed"
+    executed_dir.mkdir(exist_ok=True)
+    states = [jobs_mod.state_of(j, executed_dir, snap.key, month, force) for j in chosen]
+    stale = [s for s in states if s.action == "execute"]
+    t = time.perf_counter()
+    for s in states:
+        if s.action == "words":
+            import nbformat
+
+            path = executed_dir / f"{s.job.name}.ipynb"
+            nb = jobs_mod.take_words(nbformat.read(path, as_version=4), s.source_nb)
+            nb.metadata[jobs_mod.META]["words"] = s.words
+            write_atomic(path, nbformat.writes(nb))
+            out.refreshed.append(s.job.name)
+        elif s.action == "current":
+            out.current.append(s.job.name)
+    if stale:
+        say(f"executing {len(stale)} of {len(states)} notebooks ({executor_name} kernels)")
+        with temp_dir(month_dir, "run") as tmp:
+            ex = executor(executor_name, jobs, scheduler)
+            n = [0]
+
+            def done(r: Result) -> None:
+                n[0] += 1
+                say(f"  [{n[0]}/{len(stale)}] {r.job.name}: {'done' if r.ok else 'FAILED'} in {r.seconds:.1f} s")
+
+            results = ex.run(stale, month, snap_path, tmp, done)
+            bad = [r for r in results if not r.ok]
+            if bad or len(results) < len(stale):
+                failed = month_dir / "failed"
+                shutil.rmtree(failed, ignore_errors=True)
+                failed.mkdir()
+                lines = []
+                for r in bad:
+                    kept = failed / r.path.name
+                    if r.path.exists():
+                        shutil.move(str(r.path), kept)
+                    where = f"cell {r.cell}" if r.cell else "before any cell ran"
+                    lines.append(f"ERROR: notebook {r.job.source} (page {r.job.name}) failed at {where}: {r.error}; "
+                                 f"executed copy kept in {kept}")
+                lines.append(f"ERROR: nothing was published; the executed notebooks in {executed_dir} were not changed")
+                raise ScorecardError(lines, EXIT_BUILD)
+            for r in results:
+                os.replace(r.path, executed_dir / r.path.name)
+                out.executed.append(r.job.name)
+    out.timings["papermill"] = time.perf_counter() - t
+    return snap, plan, out
+
+
+def lint_findings(snap, paths: Paths, month: str) -> list[str]:
+    from ..content import lint
+
+    return [f.text() for f in lint.lint_edition(snap, paths.notebooks, month)]
+
+
+def build(paths: Paths, month: str, today=None, engine: str = "builtin", executor_name: str = "warm",
+          jobs: int | None = None, scheduler: str = "", strict: bool = False, draft: bool = False,
+          progress: Callable[[str], None] | None = None) -> Outcome:
+    """Execute what is out of date, check the words, and publish the month into ``paths.out``."""
+    say = progress or (lambda _line: None)
+    snap, plan, out = execute(paths, month, today, executor_name, jobs, scheduler, progress=progress)
+    refuse = [] if draft else snap.params.unconfirmed() + _drafts(plan)
+    if refuse:
+        raise ScorecardError([*refuse, "ERROR: nothing was published (confirm these, or build with --draft to "
+                                        "preview)"], EXIT_INVALID)
+    t = time.perf_counter()
+    out.findings = lint_findings(snap, paths, month)
+    out.timings["lint"] = time.perf_counter() - t
+    if out.findings and strict:
+        raise ScorecardError([*capped([f"ERROR: {f}" for f in out.findings]),
+                              f"ERROR (--strict): {len(out.findings)} commentary finding(s); nothing was published"],
+                             EXIT_LINT)
+    from . import stage
+
+    t = time.perf_counter()
+    executed_dir = paths.build / month / "executed"
+    pages = [stage.stage(executed_dir / f"{j.name}.ipynb", j) for j in plan]
+    out.timings["stage"] = time.perf_counter() - t
+    if engine == "quarto":
+        from . import quarto
+
+        quarto.publish(snap, pages, paths, month, out, say)
+    elif engine == "builtin":
+        publish_builtin(snap, pages, paths, month, out, say)
+    else:
+        raise ScorecardError(f"--engine: '{engine}' is not builtin or quarto", EXIT_INVALID)
+    return out
+
+
+def _drafts(plan) -> list[str]:
+    from ..content import notebooks as nbm
+
+    out = []
+    for job in plan:
+        nb = nbm.read(job.source)
+        for i, src, tags in nbm.markdown_cells(nb):
+            if nbm.DRAFT_MARK in src or nbm.DRAFT_TAG in tags:
+                out.append(f"ERROR: {job.source}: cell {i}: draft commentary is not confirmed (edit it and remove "
+                           f"'{nbm.DRAFT_MARK}')")
+    return out
+
+
+def qa_sections(snap) -> list[dict]:
+    from ..content.cells import marks_of
+
+    ds = snap.dataset
+    floors = [[r["indicator"], r["year"], r["area"], r["target"], r["floor"] or (f"±{r['floor_tolerance']}" if
+              r["floor_tolerance"] else ""), r["floor_source"], r["evidence"]]
+              for r in ds.records("targets.csv") if "inferred" in (r["floor_source"], r["tolerance_source"],
+                                                                    r["target_source"]) or r["rated_against"]]
+    marks = [[m["area"], m["team"], m["block"], m["code"] or m["title"][:40], m["header"], m["shown"], m["printed"],
+              m["note"]] for m in marks_of(snap.edition) if m["kind"] != "floor"]
+    anomalies = [[r["edition"], r["indicator"], r["area"] or r["team"], r["check"], r["reason"]]
+                 for r in ds.records("anomalies.csv") if r["check"] not in ("printed",)]
+    checks = [[p.severity, f"{Path(p.file).name}:{p.row}" if p.row else Path(p.file).name, p.message]
+              for p in snap.report.problems]
+    return [
+        {"id": "floors", "title": "Targets and floor standards that were not printed", "columns":
+         ["Indicator", "Year", "Area", "Target", "Floor", "Source", "Evidence"], "rows": floors,
+         "intro": "These are used to tell RED from AMBER. Replace them with the business plan's figures when "
+                  "available (a change to data/targets.csv only)."},
+        {"id": "marks", "title": "Cells shown with a note", "columns": ["Area", "Team", "Table", "Indicator",
+                                                                        "Column", "Shown", "Printed", "Note"],
+         "rows": marks, "intro": "Every cell of the tables whose value is not simply what the edition printed."},
+        {"id": "anomalies", "title": "Known inconsistencies of the source", "columns":
+         ["Edition", "Indicator", "Area or team", "Check", "Reason"], "rows": anomalies, "intro": ""},
+        {"id": "checks", "title": "What the data checks found", "columns": ["Severity", "Where", "Finding"],
+         "rows": checks, "intro": ""},
+    ]
+
+
+def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) -> None:
+    from ..content import cells as cells_mod
+    from ..content import downloads
+    from . import assets, pdf, safety
+    from . import site as site_mod
+
+    target = paths.out
+    clean_stale(target.parent)
+    site = site_mod.Site(snap, pages)
+    pdf_name, xlsx_name = f"scorecard-{month}.pdf", f"scorecard-{month}.xlsx"
+    t = time.perf_counter()
+    with os_errors(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with temp_dir(target.parent, f"site-{target.name}") as building:
+        link_tree(target, building, skip={month})
+        dest = building / month
+        dest.mkdir(parents=True)
+        assets.write_vega_bundle(building, paths.build)
+        site_mod.write_root(building, [], site.site_name, site.full_title, site.language)  # styles for printing
+        say("printing the PDF")
+        timings = pdf.write_pdf(site, pages, dest / pdf_name, building, paths.build / month / "pdf-cache",
+                                snap.dataset.publication.kicker)
+        out.timings.update(timings)
+        for f in building.glob("print-*.html"):
+            f.unlink()
+        t2 = time.perf_counter()
+        sheets = [(t.id[:31], list(cells_mod.DATA_COLUMNS), cells_mod.data_of_table(t)) for t in snap.edition.tables]
+        downloads.workbook(sheets, dest / xlsx_name)
+        site_mod.write_edition(site, dest, pdf_name, xlsx_name, qa_sections(snap))
+        write_atomic(dest / "edition.json", json.dumps({
+            "month": month, "label": site.label, "publication_date": site.publication_date, "pdf": pdf_name,
+            "xlsx": xlsx_name, "first": f"{pages[0].job.name}.html" if pages else "index.html",
+            "first_title": pages[0].job.title if pages else "", "pages": [p.job.name for p in pages]}, indent=1))
+        site_mod.write_root(building, _editions(building), site.site_name, site.full_title, site.language)
+        out.timings["pages"] = time.perf_counter() - t2
+        bad = safety.check_site(building)
+        if bad:
+            raise ScorecardError(["ERROR: the site would load files from outside itself; nothing was published:",
+                                  *bad[:20]], EXIT_BUILD)
+        swap_dir(building, target)
+    out.timings["publishing"] = time.perf_counter() - t
+    out.site, out.pdf = target / month, target / month / pdf_name
+
+
+def _editions(site_dir: Path) -> list[dict]:
+    out = []
+    for f in sorted(site_dir.glob("*/edition.json")):
+        try:
+            out.append(json.loads(f.read_text(encoding="utf-8")))
+        except ValueError:
+            continue
+    return out
