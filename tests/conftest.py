@@ -1,29 +1,33 @@
-"""Shared fixtures: the shipped data and its January 2026 edition, loaded once per session."""
+"""Shared fixtures: the shipped data, its January 2026 edition, and one published build per session."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from scorecard import edition
-from scorecard.dataset import load
+from scorecard.engine import build as build_edition
+from scorecard.inputs import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+SEED = ROOT.parent / "shared" / "seeds" / "000_a09f7c007414c955.txt"
 
 
 @pytest.fixture(scope="session")
 def dataset():
-    ds, report = load(DATA)
-    assert ds is not None, [p.line() for p in report.problems]
+    ds, report = validate(DATA)
+    assert ds is not None and report.ok, [p.line() for p in report.errors]
     return ds
 
 
 @pytest.fixture(scope="session")
 def january(dataset):
-    return edition.build(dataset, "2026-01")
+    return build_edition(dataset, "2026-01")
 
 
 @pytest.fixture()
@@ -34,36 +38,40 @@ def data_copy(tmp_path) -> Path:
     return dest
 
 
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's inputs (data, params, notebooks) in ``dest``; returns its data folder."""
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / name, dest / name)
+    return dest / "data"
+
+
+@pytest.fixture()
+def project(tmp_path) -> Path:
+    """A private copy of the project's inputs; a test may break and build it."""
+    copy_project(tmp_path)
+    return tmp_path
+
+
+def scorecard(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 900):
+    """Run the CLI as a user would (exit codes matter)."""
+    return subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
 @pytest.fixture(scope="session")
-def grid(tmp_path_factory):
-    """The January 2026 edition's 18 notebooks, executed once per session by `scorecard run`'s runner.
-
-    Any test that needs executed notebooks (notebook checks, publishers) shares this one run:
-    ``grid.folder`` holds the notebooks and manifest.json.
-    """
-    import os
-
-    from scorecard import runner
-
-    return runner.run("2026-01", data_dir=DATA, out_dir=tmp_path_factory.mktemp("build"), jobs=os.cpu_count())
-
-
-@pytest.fixture(scope="session")
-def built(grid, tmp_path_factory):
-    """The January 2026 site published from the session's executed notebooks (builtin engine)."""
-    from scorecard import publish
-
-    out = tmp_path_factory.mktemp("published") / "_site"
-    result = publish.build("2026-01", out, engine="builtin", data=DATA, build_dir=grid.folder.parents[1],
-                           run=False, warn=lambda line: None)
-    print(f"\nsite built in {result.timings['publishing']:.1f} s (PDF by {result.pdf_engine}) at {out}")
-    return out
+def published(tmp_path_factory):
+    """The January 2026 edition built once per session (builtin engine) in a copy of the project."""
+    base = tmp_path_factory.mktemp("published")
+    data = copy_project(base)
+    done = scorecard("build", "--month", "2026-01", "--data", str(data), "--out", str(base / "_site"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return base
 
 
 AGREEMENT: list[str] = []
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the golden test's agreement figure at the end of every run."""
+    """Print the golden test's agreement figures at the end of every run."""
     for line in AGREEMENT:
         terminalreporter.write_line(line)

@@ -107,7 +107,7 @@ class Row:
 class Table:
     """One printed block on one page: heading, columns and rows."""
 
-    id: str              # stable and unique in the edition: "ics-monthly", "district-ics-monthly--ashford"
+    id: str              # stable and unique in the edition: the block id, with "--<district>" on district pages
     block: str
     scope: str           # county / district / team
     page: str            # district page ("" for the county's pages)

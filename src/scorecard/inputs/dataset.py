@@ -38,9 +38,12 @@ def check_schema(table: csvfile.Table, schema: pa.DataFrameSchema, name: str, re
                                                f"{', '.join(expected)}", kind="unknown column")
         return None
     frame = to_frame(table, expected)
+    if frame.empty:
+        return empty_frame(schema)
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
+        before = len(report.problems)
         seen = set()
         for _, case in exc.failure_cases.iterrows():
             idx, col = case["index"], case["column"]
@@ -53,6 +56,9 @@ def check_schema(table: csvfile.Table, schema: pa.DataFrameSchema, name: str, re
             else:
                 msg = f"'{bad}' {check}" if str(bad) else check
             report.add(name, int(idx), str(col), msg, kind=f"{col}: invalid value")
+        if len(report.problems) == before:   # a failure without a row: say so rather than fail silently
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "the file failed its checks"
+            report.add(name, 0, "", first[:300], kind="invalid file")
         return None
 
 

@@ -36,7 +36,7 @@ class Job:
     name: str          # page file stem: "social-care", "district-ashford"
     section: str       # section id
     kind: str          # overview / section / district / reference
-    title: str         # navigation title: "Social care", "Ashford"
+    title: str         # navigation title: the section's nav_title, or the district's name
     district: str      # the district page ("" otherwise)
     source: Path       # notebooks/<month>/<section>.ipynb
 

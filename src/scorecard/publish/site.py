@@ -88,7 +88,7 @@ class Site:
 
 
 def page_html(site: Site, page: StagedPage) -> str:
-    blocks = [{"kind": b.kind, "html": Markup(b.html)} for b in page.blocks if b.kind != "title"]
+    blocks = [{"kind": b.kind, "html": Markup(b.html)} for b in page.blocks if b.kind not in ("title", "banner")]
     byline = next((b for b in page.blocks if b.kind == "title"), None)
     if byline is not None and byline.html.strip():
         blocks.insert(0, {"kind": "title", "html": Markup(byline.html)})

@@ -2,7 +2,7 @@
 
 Polarity decides which side of a threshold is good: H (higher is better), L (lower is better),
 T (stay close to the target: within a green band, and within a wider floor band for AMBER).
-Meeting a threshold exactly counts as meeting it (the edition rates SCS08 at 80.0% AMBER against
+Meeting a threshold exactly counts as meeting it (the January 2026 edition rates 80.0% AMBER against
 a floor of 80.0%). A T target with no band is not rated: "close" needs a tolerance.
 """
 
