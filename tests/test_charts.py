@@ -1,27 +1,38 @@
-"""Charts draw the engine's figures, say them in words, and render offline."""
+"""Charts draw the edition's printed figures, name what they show, say it in words, and render offline.
+
+Expected figures are the January 2026 edition's printed ones (or hand-made rows), not the code's.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from pathlib import Path
 
 import pytest
 import vl_convert as vlc
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 
-from scorecard import charts, display
+from scorecard.content import charts
+from scorecard.engine.model import Cell, Column, Row, Table
+from scorecard.rules.rag import Threshold
 
-RAG_HEX = {"RED": "#C00000", "AMBER": "#FFC000", "GREEN": "#00B050"}
+
+@pytest.fixture(scope="module")
+def ed(january):
+    """The January 2026 edition (conftest's session build)."""
+    return january
 
 
-def _row(edition, block, indicator, team=""):
-    part = edition[(edition["block"] == block) & (edition["indicator"] == indicator) & (edition["team"] == team)]
-    return part.iloc[0]
+@pytest.fixture(scope="module")
+def social_care(ed):
+    (table,) = ed.tables_on("social-care")
+    return table, charts.table_trends(table)
 
+
+# --- helpers ------------------------------------------------------------------------------------
 
 def _walk(spec):
-    """Every dict inside a spec."""
     if isinstance(spec, dict):
         yield spec
         for v in spec.values():
@@ -31,195 +42,390 @@ def _walk(spec):
             yield from _walk(v)
 
 
-def _data(spec) -> list[dict]:
-    return [rec for d in _walk(spec) if isinstance(d.get("values"), list) for rec in d["values"]]
+def _panels(spec: dict) -> list[dict]:
+    """The panels of a chart: its concat cells, or the chart itself."""
+    return spec.get("concat", [spec])
 
 
-def _marks(spec) -> list[str]:
-    out = []
+def _panel(specs, prefix: str) -> dict:
+    found = [p for spec, _ in specs for p in _panels(spec) if p["title"]["text"][0].startswith(prefix)]
+    assert len(found) == 1, [p["title"]["text"] for spec, _ in specs for p in _panels(spec)]
+    return found[0]
+
+
+def _records(panel: dict, kind: str) -> list[dict]:
+    return [r for r in panel["data"]["values"] if r["kind"] == kind]
+
+
+def _mark_types(spec: dict) -> set[str]:
+    out = set()
     for d in _walk(spec):
         m = d.get("mark")
-        if isinstance(m, str) or (isinstance(m, dict) and "type" in m):  # not config.mark
-            out.append(m if isinstance(m, str) else m["type"])
+        if isinstance(m, str):
+            out.add(m)
+        elif isinstance(m, dict) and "type" in m:
+            out.add(m["type"])
     return out
 
 
-@pytest.fixture(scope="module")
-def eh72(january):
-    return _row(january, "ics-monthly", "EH72-F")
+def _subtitle(panel: dict) -> str:
+    return " | ".join(panel["title"]["subtitle"])
 
 
-def test_trend_chart_has_target_rule_and_rag_coloured_latest_point(eh72):
-    spec = charts.trend_chart(eh72).to_dict()
-    data = _data(spec)
-    targets = [r for r in data if r.get("kind") == "target"]
-    assert [t["y"] for t in targets] == [eh72["target"]] == [25.0]
-    latest = [r for r in data if r.get("kind") == "latest"]
-    assert len(latest) == 1 and latest[0]["value"] == 26.0
-    assert latest[0]["fill"].upper() == RAG_HEX["AMBER"] and "AMBER" in latest[0]["label"]
-    assert "rule" in _marks(spec) and "point" in _marks(spec)
-    fills = [d["fill"] for d in _walk(spec) if isinstance(d.get("fill"), dict) and "field" in d["fill"]]
-    assert {"field": "fill", "scale": None, "type": "nominal"} in fills
-    assert [r["value"] for r in data if r.get("kind") == "trend"] == list(eh72["trend"])
+def _texts(spec: dict) -> list[dict]:
+    """Every text drawn (rendered by Vega), with its role and an approximate box in chart pixels."""
+    sg = vlc.vegalite_to_scenegraph(spec, vl_version=charts.VL_VERSION)
+    out = []
+
+    def walk(node, ox, oy, role):
+        if isinstance(node, list):
+            for n in node:
+                walk(n, ox, oy, role)
+            return
+        if not isinstance(node, dict):
+            return
+        role = node.get("role", role)
+        if node.get("marktype") == "text":
+            for it in node.get("items", []):
+                lines = it["text"] if isinstance(it.get("text"), list) else [it.get("text", "")]
+                lines = [str(t) for t in lines]
+                if not any(t.strip() for t in lines):
+                    continue
+                size = it.get("fontSize", 11)
+                bold = it.get("fontWeight") == "bold"
+                w = max(len(t) for t in lines) * size * (0.62 if bold else 0.56)
+                lh = it.get("lineHeight", size * 1.2)
+                h = size + lh * (len(lines) - 1)
+                x, y = ox + (it.get("x") or 0), oy + (it.get("y") or 0)
+                x0 = {"left": x, "center": x - w / 2, "right": x - w}.get(it.get("align", "left"), x)
+                y0 = {"top": y, "middle": y - h / 2, "bottom": y - h}.get(it.get("baseline", "alphabetic"),
+                                                                          y - size * 0.8)
+                out.append({"role": role, "text": " / ".join(lines), "box": (x0, y0, x0 + w, y0 + h)})
+            return
+        dx = (node.get("x") or 0) if node.get("marktype") == "group" or "items" in node else 0
+        dy = (node.get("y") or 0) if node.get("marktype") == "group" or "items" in node else 0
+        if node.get("marktype") not in (None, "group"):
+            dx = dy = 0
+        for key in ("items", "scenegraph"):
+            if key in node:
+                walk(node[key], ox + dx, oy + dy, role)
+
+    walk(sg["scenegraph"], 0, 0, "")
+    return out
+
+
+def _overlaps(texts: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
+    bad = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            ax0, ay0, ax1, ay1 = a["box"]
+            bx0, by0, bx1, by1 = b["box"]
+            if ax0 < bx1 - slack and bx0 < ax1 - slack and ay0 < by1 - slack and by0 < ay1 - slack:
+                bad.append((a["text"], b["text"]))
+    return bad
+
+
+def _all_specs(ed) -> list[tuple[dict, str]]:
+    out = []
+    for section in ("send", "social-care", "early-help", "education"):
+        for t in ed.tables_on(section):
+            out += charts.table_trends(t)
+    pages = sorted({t.page for t in ed.tables if t.page})
+    for page in pages:
+        for t in ed.tables_on("district", page=page):
+            out += charts.table_trends(t)
+    for block in sorted({t.block for t in ed.tables if t.page}):
+        out += charts.district_comparison(ed, block, "Ashford")
+    return out
+
+
+# --- hand-made rows -------------------------------------------------------------------------------
+
+COLUMNS = [Column("code", "code", "Code"), Column("trend-0", "trend", "Q1 25-26"),
+           Column("trend-1", "trend", "Q2 25-26"), Column("latest", "latest", "Q3 25-26")]
+PERIODS = ["2025-26 Q1", "2025-26 Q2", "2025-26 Q3"]
+
+
+def _row(figures: list[str], **over) -> Row:
+    values = {"code": "", "title": "A made-up measure", "team": "", "rag": "", "threshold": None,
+              "target_source": "", "floor_source": "", "rated_as": "H", "polarity": "H", "indicator": "X1"}
+    values.update(over)
+    cells = {"code": Cell(values["code"])}
+    for key, text in zip(("trend-0", "trend-1", "latest"), figures):
+        cells[key] = Cell(text, None if text in ("", "N/A") else float(text))
+    latest = cells["latest"].value
+    return Row(block="made", area="Kent", team=values["team"], page="", section="test", position=1,
+               indicator=values["indicator"], code=values["code"], title=values["title"],
+               polarity=values["polarity"], rated_as=values["rated_as"], data_period="", qpr=False,
+               frequency="quarterly", year_basis="financial", unit="percent", seasonal=False, periods=PERIODS,
+               latest=PERIODS[-1], value=latest, decimals=1, rag=values["rag"], dot="",
+               threshold=values["threshold"], target_source=values["target_source"],
+               floor_source=values["floor_source"], cells=cells)
+
+
+def _table(rows: list[Row]) -> Table:
+    return Table("made", "made", "county", "", "Kent", "Made-up indicators", COLUMNS, rows, "quarterly")
+
+
+# --- 1. trends ------------------------------------------------------------------------------------
+
+def test_scs19_panel_draws_the_printed_figures_and_target(social_care):
+    _, specs = social_care
+    panel = _panel(specs, "SCS19")
+    assert [r["value"] for r in _records(panel, "point")] == [70.0, 69.9, 69.3, 69.0, 68.0, 69.0, 68.8]
+    assert [r["period"] for r in _records(panel, "point")] == ["Jul-25", "Aug-25", "Sep-25", "Oct-25", "Nov-25",
+                                                                "Dec-25", "Jan-26"]
+    rules = {r["line"]: r["value"] for r in _records(panel, "rule")}
+    assert rules == {"Target": 85.0, "Floor": 75.0}
+    assert "Jan-26: 68.8 RED" in _subtitle(panel)        # the rating in words, not colour alone
+    assert "Target 85.0 · Floor 75.0" in _subtitle(panel)
+    assert "inferred" not in _subtitle(panel)             # SCS19's floor is quoted in the commentary
+    latest = [r for r in _records(panel, "point") if r["latest"]]
+    assert latest == [{**latest[0], "value": 68.8, "rag": "RED", "text": "68.8"}]
+
+
+def test_target_dashed_floor_dotted_in_a_legend_not_text_in_the_plot(social_care):
+    _, specs = social_care
+    spec, _ = specs[0]
+    rules = [d for d in _walk(spec) if isinstance(d.get("mark"), dict) and d["mark"].get("type") == "rule"]
+    dash = rules[0]["encoding"]["strokeDash"]
+    assert dash["scale"]["domain"] == ["Target", "Floor"]
+    target, floor = dash["scale"]["range"]
+    assert target != floor and max(floor) < max(target)   # dotted floor, dashed target
+    assert dash["legend"]["orient"] == "top"
+    assert "text" not in _mark_types(spec)                 # no text marks in the plot area at all
+
+
+def test_inferred_floors_always_say_so(ed):
+    seen = 0
+    for section in ("send", "social-care", "early-help", "education"):
+        for t in ed.tables_on(section):
+            rows = {(r.code or r.title): r for r in t.rows}
+            for spec, desc in charts.table_trends(t):
+                for p in _panels(spec):
+                    floors = _records(p, "rule")
+                    key = p["title"]["text"][0].split(" · ")[0]
+                    row = rows.get(key)
+                    if row is None or not any(f["line"] == "Floor" for f in floors):
+                        continue
+                    if row.floor_source == "inferred":
+                        seen += 1
+                        assert "(inferred)" in _subtitle(p), p["title"]
+                        line = next(ln for ln in desc.splitlines() if ln.startswith(key))
+                        assert re.search(r"Floor (band from )?[\d,.]+( to [\d,.]+)? \(inferred\)\.", line), line
+    assert seen > 20
+
+
+def test_scs01_inferred_floor_is_labelled_in_subtitle_and_description(social_care):
+    _, specs = social_care
+    panel = _panel(specs, "SCS01")
+    assert "Target 25.0 · Floor 30.0 (inferred)" in _subtitle(panel)
+    assert "Target 25.0. Floor 30.0 (inferred)." in specs[0][1]
+
+
+def test_t_polarity_shades_the_green_band(social_care):
+    _, specs = social_care
+    panel = _panel(specs, "SCS13")
+    (band,) = _records(panel, "band")
+    assert (band["lo"], band["hi"]) == (17.5, 22.5)
+    assert sorted(r["value"] for r in _records(panel, "rule") if r["line"] == "Floor") == [12.5, 27.5]
+    assert "rect" in _mark_types(panel)
+    assert "Floor band 12.5–27.5 (inferred)" in _subtitle(panel)
+    assert "Jan-26: 26.1 AMBER" in _subtitle(panel)
+
+
+def test_several_indicators_per_chart(social_care):
+    table, specs = social_care
+    assert len(table.rows) == 11
+    sizes = [len(_panels(s)) for s, _ in specs]
+    assert sizes == [6, 5]
+    for spec, _ in specs:
+        assert spec["columns"] <= 4
+        for p in _panels(spec):
+            assert (p["width"], p["height"]) == (190, 110)
+
+
+def test_descriptions_name_every_indicator_and_its_figures(social_care):
+    table, specs = social_care
+    text = "\n".join(d for _, d in specs)
+    for row in table.rows:
+        assert row.code in text
+    assert "SCS19 Percentage of CIC Foster Care" in text
+    assert ("Jul-25 70.0, Aug-25 69.9, Sep-25 69.3, Oct-25 69.0, Nov-25 68.0, Dec-25 69.0, Jan-26 68.8. "
+            "Target 85.0. Floor 75.0. Latest, Jan-26: 68.8, RED.") in text
+    for spec, desc in specs:
+        assert spec["description"] == desc
+        assert len(desc.splitlines()) == len(_panels(spec)) + 1   # an opening line, then one per indicator
+
+
+def test_team_block_panels_name_the_team_and_list_rows_without_figures(ed):
+    table = next(t for t in ed.tables_on("district", page="Ashford") if t.block == "district-ics-monthly")
+    specs = charts.table_trends(table)
+    teams = [{p["title"]["text"][0].split(" · ")[-1] for p in _panels(s)} for s, _ in specs]
+    assert teams == [{"Ashford CSWT"}, {"Ashford EHU"}]    # one team to a chart
+    last = specs[-1][1]
+    assert "No figures to chart: SCS18 (Ashford CSWT); SCS19 (Ashford CSWT); SCS29 (Ashford CSWT); " \
+           "SCS34 (Ashford CSWT); SCS42 (Ashford CSWT)." in last
+    charted = [p["title"]["text"][0] for s, _ in specs for p in _panels(s)]
+    assert not any(c.startswith(("SCS18", "SCS19")) for c in charted)
+    # the uncoded EH Unit audit is titled by its (shortened) title under the team
+    (audit,) = [p["title"]["text"] for s, _ in specs for p in _panels(s) if p["title"]["text"][0] == "Ashford EHU"
+                and p["title"]["text"][1].startswith("Percentage of EH Unit")]
+    assert audit == ["Ashford EHU", "Percentage of EH Unit Case", "Audits rated good or…"]
+
+
+def test_row_with_one_figure_is_not_charted_and_is_named():
+    one = _row(["N/A", "", "30.4"], code="ONE1")
+    none = _row(["N/A", "N/A", "N/A"], code="NONE1")
+    assert charts.table_trends(_table([one, none])) == []
+    said = charts.describe_uncharted(_table([one, none]))
+    assert "No figures to chart: NONE1." in said
+    assert "Only one figure, so no trend to chart: ONE1, Q3 25-26 30.4." in said
+
+
+def test_hand_made_panel_uncoded_title_gap_and_inferred_floor():
+    long = "Percentage of pupils at EYFS achieving a Good Level of Development - Kent CIC gap"
+    row = _row(["20.0", "N/A", "24.5"], title=long, rag="AMBER", polarity="L", rated_as="L",
+               threshold=Threshold("L", target=23.0, floor=30.0), target_source="printed",
+               floor_source="inferred")
+    ((spec, desc),) = charts.table_trends(_table([row]))
     title = spec["title"]["text"]
-    assert title == "EH72-F: 26.0% (AMBER, improved)"
+    assert title[-1].endswith("Kent CIC gap") and "…" in " ".join(title) and len(title) == 2
+    assert [r["value"] for r in _records(spec, "point")] == [20.0, None, 24.5]   # a gap, not a made-up figure
+    assert "Q3 25-26: 24.5 AMBER" in _subtitle(spec)
+    assert "Target 23.0 · Floor 30.0 (inferred)" in _subtitle(spec)
+    assert long in desc and "Q2 25-26 N/A" in desc and "Floor 30.0 (inferred)" in desc
+    assert "Latest, Q3 25-26: 24.5, AMBER." in desc
 
 
-def test_t_polarity_shades_the_target_range(january):
-    spec = charts.trend_chart(_row(january, "ics-monthly", "SCS13")).to_dict()
-    bands = [r for r in _data(spec) if r.get("kind") == "band"]
-    assert [(b["lo"], b["hi"]) for b in bands] == [(17.5, 22.5)]
-    assert "rect" in _marks(spec)
+# --- 2. districts compared ----------------------------------------------------------------------
+
+def test_ashford_comparison_highlights_ashford_and_only_ashford(ed):
+    specs = charts.district_comparison(ed, "district-edu-monthly", "Ashford")
+    panels = [p for s, _ in specs for p in _panels(s)]
+    assert len(panels) == 7
+    for p in panels:
+        units = _records(p, "unit")
+        assert len(units) == 12
+        assert [u["unit"] for u in units if u["hl"]] == ["Ashford"]
+    app17 = _panel(specs, "APP17")
+    ashford = next(u for u in _records(app17, "unit") if u["unit"] == "Ashford")
+    assert (ashford["bar"], ashford["text"], ashford["rag"]) == (31.3, "31.3", "RED")
+    assert _records(app17, "county") == [{"kind": "county", "bar": 31.6, "text": "31.6"}]
+    assert "Kent 31.6 (dashed line)" in _subtitle(app17)
+    # highlight: a darker bar, bold name and figure; RAG in words beside the bars and in tooltips
+    layers = app17["layer"]
+    bar = next(la for la in layers if la["mark"]["type"] == "bar")
+    assert bar["encoding"]["color"]["condition"]["test"] == "datum.hl"
+    bold = [la for la in layers if la["mark"]["type"] == "text" and la["mark"].get("fontWeight") == "bold"
+            and {"filter": "datum.hl"} in la.get("transform", [])]
+    assert {la["encoding"]["text"]["field"] for la in bold} == {"unit", "text"}
+    words = [la for la in layers if la["mark"]["type"] == "text" and la["encoding"]["text"]["field"] == "rag"]
+    assert len(words) == 1
+    assert {"field": "rating", "type": "nominal", "title": "RAG"} in bar["encoding"]["tooltip"]
+    desc = specs[0][1]
+    assert "Ashford is highlighted" in desc
+    assert "Ashford 31.3, RED" in desc and "Kent 31.6." in desc
 
 
-def test_svg_renders_offline_with_the_rag_word(eh72):
-    spec = charts.trend_chart(eh72).to_dict()
+def test_county_counts_are_not_drawn_as_a_reference(ed):
+    specs = charts.district_comparison(ed, "district-edu-monthly", "Ashford", indicator="EH43")
+    ((spec, desc),) = specs
+    assert _records(spec, "county") == []                      # Kent's 32 is the districts' total
+    assert "Kent total 32" in _subtitle(spec)
+    assert "Kent 32 (total; not drawn)." in desc
+
+
+def test_team_comparison_highlights_the_pages_teams_once(ed):
+    specs = charts.district_comparison(ed, "district-ics-monthly", "Tonbridge and Malling")
+    for spec, _ in specs:
+        for p in _panels(spec):
+            units = [u["unit"] for u in _records(p, "unit")]
+            assert len(units) == len(set(units))
+            assert [u["unit"] for u in _records(p, "unit") if u["hl"]] == ["Sevenoaks North & Tonbridge and Malling"]
+    first = specs[0][1]
+    assert first.startswith("Bar charts comparing the 13 Children's Social Work Teams")
+    assert "No figures to compare: SCS18; SCS19; SCS29; SCS34; SCS42." in specs[-1][1]
+    scs01 = _panel(specs, "SCS01")
+    own = next(u for u in _records(scs01, "unit") if u["hl"])
+    assert (own["text"], own["rag"]) == ("23.1", "GREEN")
+
+
+# --- 3. activity ----------------------------------------------------------------------------------
+
+def test_activity_without_figures_is_none():
+    assert charts.activity_trend([("Jul-25", None), ("Aug-25", None)], "Number of requests") is None
+    assert charts.activity_trend([], "Number of requests") is None
+
+
+def test_activity_with_figures():
+    series = [("Jul-25", 1210.0), ("Aug-25", None), ("Sep-25", 1302.0), ("Oct-25", 1333.0)]
+    spec, desc = charts.activity_trend(series, "Number of requests for SEND statutory assessment", area="Kent")
+    assert [r["value"] for r in spec["data"]["values"]] == [1210.0, None, 1302.0, 1333.0]
+    assert "line" in _mark_types(spec)
+    assert "Jul-25 1,210, Aug-25 N/A, Sep-25 1,302, Oct-25 1,333" in desc
+    assert "Latest, Oct-25: 1,333." in desc and "No figure for Aug-25." in desc
+
+
+# --- every chart --------------------------------------------------------------------------------
+
+def test_specs_are_offline_valid_and_small(ed):
+    specs = _all_specs(ed)
+    assert len(specs) > 100
+    schema = load_schema()
+    for i, (spec, desc) in enumerate(specs):
+        text = json.dumps(spec)
+        assert "http" not in text and "//" not in text
+        assert "$schema" not in spec
+        assert spec["config"]["font"] == "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+        assert desc and spec["description"] == desc
+        assert len(text) < 60_000
+        if i % 10 == 0:
+            validate_jsonschema(spec, schema)
+
+
+def test_rag_colours_contrast_with_white():
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for word, colour in charts.RAG_COLOURS.items():
+        assert 1.05 / (luminance(colour) + 0.05) >= 3.0, word
+
+
+@pytest.mark.parametrize("which", ["social-care", "ashford-teams", "comparison", "teams-compared"])
+def test_svg_renders_without_overlapping_text(ed, which):
+    if which == "social-care":
+        spec = charts.table_trends(ed.tables_on("social-care")[0])[0][0]
+    elif which == "ashford-teams":
+        spec = charts.table_trends(ed.table("district-ics-monthly--ashford"))[1][0]
+    elif which == "comparison":
+        spec = charts.district_comparison(ed, "district-edu-monthly", "Ashford")[0][0]
+    else:
+        spec = charts.district_comparison(ed, "district-ics-monthly", "Sevenoaks")[0][0]
     svg = vlc.vegalite_to_svg(spec, vl_version=charts.VL_VERSION)
-    assert svg.lstrip().startswith("<svg")
-    assert "26.0% AMBER" in svg and "Target 25.0" in svg
-    assert f"/v{charts.VL_VERSION}" in spec["$schema"]  # vl-convert compiles with the version Altair wrote
+    assert svg.lstrip().startswith("<svg") and len(svg) > 10_000
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        'xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    texts = _texts(spec)
+    assert texts and _overlaps(texts) == []
+    # target and floor are named in titles and the legend, never as text marks in the plot
+    for t in texts:
+        if t["text"].startswith(("Target", "Floor")):
+            assert t["role"] in ("title-subtitle", "legend-label"), t
 
 
-def test_description_says_value_target_rag_and_direction(eh72):
-    text = charts.describe(charts.trend_chart(eh72))
-    assert "26.0%" in text and "AMBER" in text and "25.0" in text and "Improved" in text
-    assert "Jul-25 26.4%" in text
-    assert charts.describe(eh72) == text
+def test_png_renders(ed, tmp_path):
+    spec = charts.table_trends(ed.tables_on("social-care")[0])[0][0]
+    png = vlc.vegalite_to_png(spec, vl_version=charts.VL_VERSION)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_block_trends_has_one_panel_per_row_with_figures(january):
-    chart = charts.block_trends(january, "district-ics-monthly", "Ashford")
-    spec = chart.to_dict()
-    keys = {r["key"] for r in _data(spec) if "key" in r}
-    assert len(keys) == 11  # 16 printed rows, 5 of them N/A for the team
-    assert spec["resolve"]["scale"]["y"] == "independent"
-    text = charts.describe(chart)
-    assert "Data not available for: SCS18 (Ashford CSWT)" in text
-    assert "SCS43 (Ashford CSWT): 23.9 against a target of 18.0, RED, worsened." in text
-
-
-def test_district_comparison_labels_every_cell_with_its_rating(january):
-    chart = charts.district_comparison(january, "district-edu-monthly")
-    spec = chart.to_dict()
-    cells = [r for r in _data(spec) if "word" in r]
-    rows = january[january["block"] == "district-edu-monthly"]
-    assert len(cells) == len(rows) == 84
-    engine = {(r["area"], r["indicator"]): r["rag"] for r in rows.to_dict("records")}
-    for c in cells:
-        want = engine[(c["unit"], c["indicator"])]
-        assert c["word"] == (want or "–")
-        if want:
-            assert c["fill"].upper() == RAG_HEX[want]
-    text_layers = [d for d in _walk(spec) if d.get("mark", {}) == "text" or
-                   (isinstance(d.get("mark"), dict) and d["mark"].get("type") == "text")]
-    assert any(d["encoding"]["text"]["field"] == "word" for d in text_layers)
-    tips = {t["field"] for d in _walk(spec) if isinstance(d.get("tooltip"), list) for t in d["tooltip"]}
-    assert {"value_text", "target"} <= tips
-    assert "RED" in charts.describe(chart)
-
-
-def test_team_comparison_keeps_shared_teams_once(january):
-    spec = charts.district_comparison(january).to_dict()
-    cells = [r for r in _data(spec) if "word" in r]
-    pairs = [(c["unit"], c["indicator"]) for c in cells]
-    assert len(pairs) == len(set(pairs))
-    assert sum(1 for c in cells if c["word"] == "N/A") > 0
-
-
-def test_activity_trend_without_figures_says_so(dataset):
-    chart = charts.activity_trend(dataset, "EH71-C", "2026-01")
-    svg = vlc.vegalite_to_svg(chart.to_dict(), vl_version=charts.VL_VERSION)
-    assert "Data not available" in svg
-    assert "not available" in charts.describe(chart)
-
-
-def test_activity_trend_with_figures_draws_them(dataset):
-    obs = dataset.observations.copy()
-    mask = obs["indicator"] == "CYPE19"
-    obs.loc[mask, "value"] = range(100, 100 + int(mask.sum()))
-    obs.loc[mask, "status"] = "ok"
-    patched = dataclasses.replace(dataset, observations=obs)
-    chart = charts.activity_trend(patched, "CYPE19", "2026-01")
-    assert "Latest value (Jan-26): 106" in charts.describe(chart)
-    assert "line" in _marks(chart.to_dict())
-
-
-def test_show_chart_bundle_is_offline_and_accessible(eh72, monkeypatch):
-    shown = []
-    monkeypatch.setattr(display, "display", lambda data, raw, metadata: shown.append((data, metadata)))
-    chart = charts.trend_chart(eh72)
-    desc = charts.describe(chart)
-    display.show_chart(chart, desc, block="ics-monthly")
-    (data, meta), = shown
-    assert {"text/html", "image/svg+xml", "text/plain"} <= set(data)
-    assert data["text/plain"] == desc
-    assert data["image/svg+xml"].lstrip().startswith("<svg")
-    png, _ = display.chart_bundle(chart, desc, png=True)
-    assert png["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
-    page = data["text/html"]
-    assert not re.search(r"<script[^>]+src=[\"']?https?:", page)
-    assert "cdn" not in page.lower()
-    assert "site_libs/vega/vega-bundle.js" in page and "quarto:offset" in page
-    assert "<figcaption" in page and "26.0%" in page
-    assert meta["scorecard"]["kind"] == "chart" and meta["scorecard"]["block"] == "ics-monthly"
-    spec = json.loads(re.search(r"var spec = (\{.*?\});\n", page, re.S).group(1))
-    assert spec["description"] == desc
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """A site folder holding the Vega bundle (written once: it takes seconds)."""
-    root = tmp_path_factory.mktemp("site")
-    display.write_vega_bundle(root)
-    return root
-
-
-def test_write_vega_bundle(site):
-    path = site / "site_libs" / "vega" / "vega-bundle.js"
-    assert path.exists()
-    text = path.read_text(encoding="utf-8")
-    assert len(text) > 500_000 and "vegaEmbed" in text
-    assert text.startswith("if (!window.vegaEmbed)")
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
-def test_charts_draw_in_a_browser_with_no_network(site, eh72, january):
-    playwright = pytest.importorskip("playwright.sync_api")
-    parts = []
-    for chart in (charts.trend_chart(eh72), charts.district_comparison(january, "district-edu-monthly")):
-        data, _ = display.chart_bundle(chart, charts.describe(chart))
-        parts.append(data["text/html"])
-    page = site / "districts" / "index.html"
-    page.parent.mkdir()
-    page.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-                    "<meta name='scorecard-site-root' content='../'><title>t</title></head><body><main>"
-                    + "".join(parts) + "</main></body></html>", encoding="utf-8")
-    requests, blocked, errors = [], [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
-        tab = browser.new_page()
-        tab.on("request", lambda r: requests.append(r.url))
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-
-        def guard(route):
-            if route.request.url.startswith(("file://", "data:", "blob:")):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        tab.route("**/*", guard)
-        tab.goto(page.as_uri())
-        tab.wait_for_function("() => [...document.querySelectorAll('.vega-chart')]"
-                              ".every(e => e.querySelector('svg') || e.dataset.error)", timeout=30000)
-        drawn = tab.evaluate("() => [...document.querySelectorAll('.vega-chart')]"
-                             ".map(e => [!!e.querySelector('svg'), e.dataset.error || ''])")
-        browser.close()
-    assert drawn == [[True, ""], [True, ""]]
-    assert blocked == [] and errors == []
-    assert sum(u.endswith("site_libs/vega/vega-bundle.js") for u in requests) == 1
+def test_the_overlap_check_catches_overlapping_labels():
+    """The check above is not vacuous: two labels drawn on top of each other are caught."""
+    layer = [{"mark": {"type": "text", "fontSize": 12},
+              "encoding": {"x": {"value": x}, "y": {"value": y}, "text": {"value": text}}}
+             for x, y, text in ((50, 50, "Target 85.0"), (60, 52, "Floor 75.0"))]
+    spec = {"data": {"values": [{}]}, "layer": layer, "width": 100, "height": 100}
+    assert _overlaps(_texts(spec)) == [("Target 85.0", "Floor 75.0")]

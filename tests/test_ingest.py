@@ -1,190 +1,371 @@
-"""`scorecard ingest`: CSV and .xlsx in, merged into data/ all or nothing; re-ingesting changes nothing."""
+"""`scorecard ingest`: figures in, merged into data/ all or nothing; bad input is one line, exit 2, data/ unchanged.
+
+Every case runs the CLI in a subprocess against a private copy of data/ (the shipped data ends
+in January 2026; "today" is pinned to 2026-03-15 so February is a month that has ended).
+Expected lines, counts and rows are written out here by hand from the shipped files.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from pathlib import Path
+import os
+import subprocess
+import sys
+import time
 
 import pytest
-import synthetic
-from cli_run import run_cli, tree_hash
-from openpyxl import load_workbook
+from ingest_support import HEADER, copy_data, lines, scorecard, tree_hash, write_csv
 
-from scorecard import ingest
-from scorecard.problems import EXIT_CONFLICT, ScorecardError
+from scorecard.errors import EXIT_BUSY, EXIT_CONFLICT, EXIT_INVALID, ScorecardError
 
-ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = ROOT / "data" / "templates"
-HEADER = "indicator,area,team,period,value,numerator,denominator,status,note\n"
+SCS01_JAN = 'SCS01,Kent,,2026-01,22.4,"5,239","23,366",,'   # line 71 of the shipped observations.csv
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+@pytest.fixture()
+def data(tmp_path):
+    return copy_data(tmp_path)
 
 
-def test_csv_ingest_adds_rows_after_their_series_and_keeps_every_other_byte(data_copy, tmp_path, capsys,
-                                                                            monkeypatch):
-    original = (data_copy / "observations.csv").read_bytes()
-    src = tmp_path / "feb.csv"
-    src.write_text(HEADER + "SCS01,Kent,,2026-02,22.6,,,,SYNTHETIC test row\n"
-                   "SCS08,Kent,,2026-02,89.00,,,ok,SYNTHETIC test row\n", encoding="utf-8")
-    code, out, err = run_cli(["ingest", src, "--data", data_copy], capsys, monkeypatch)
-    assert code == 0, err
-    assert "observations.csv: 2 added, 0 replaced, 0 unchanged" in out
-    assert "monthly series have figures for 2026-01 but none for 2026-02" in out  # partial month warned
-    after = (data_copy / "observations.csv").read_bytes().decode("utf-8").splitlines(keepends=True)
-    added = [ln for ln in after if ln.endswith("SYNTHETIC test row\n")]
-    assert added == ["SCS01,Kent,,2026-02,22.6,,,ok,SYNTHETIC test row\n",  # blank status with a value -> ok
-                     "SCS08,Kent,,2026-02,89,,,ok,SYNTHETIC test row\n"]    # 89.00 written as the data spells it
-    assert "".join(ln for ln in after if ln not in added).encode() == original
-    i = after.index(added[0])
-    assert after[i - 1].startswith("SCS01,Kent,,2026-01,")  # right after its series' January row
+def _obs(data) -> list[str]:
+    return (data / "observations.csv").read_text(encoding="utf-8").splitlines()
 
 
-def test_reingesting_the_same_file_is_a_no_op(data_copy, tmp_path, capsys, monkeypatch):
-    src = tmp_path / "feb.csv"
-    src.write_text(HEADER + "SCS01,Kent,,2026-02,22.6,,,ok,SYNTHETIC\n", encoding="utf-8")
-    assert run_cli(["ingest", src, "--data", data_copy], capsys, monkeypatch)[0] == 0
-    before = tree_hash(data_copy)
-    code, out, err = run_cli(["ingest", src, "--data", data_copy], capsys, monkeypatch)
-    assert code == 0 and err == ""
-    assert "nothing to change" in out
-    assert tree_hash(data_copy) == before
+# ---------------------------------------------------------------- good files
 
 
-def test_conflict_needs_replace(data_copy, tmp_path, capsys, monkeypatch):
-    src = tmp_path / "fix.csv"
-    src.write_text(HEADER + "SCS01,Kent,,2026-01,22.5,5239,23366,ok,corrected\n", encoding="utf-8")
-    before = tree_hash(data_copy)
-    code, out, err = run_cli(["ingest", src, "--data", data_copy], capsys, monkeypatch)
-    assert code == EXIT_CONFLICT
-    assert "already in observations.csv with value 22.4" in err and "use --replace" in err
-    assert tree_hash(data_copy) == before
-    code, out, err = run_cli(["ingest", src, "--data", data_copy, "--replace"], capsys, monkeypatch)
-    assert code == 0, err
-    assert "0 added, 1 replaced" in out
-    rows = [r for r in _rows(data_copy / "observations.csv")
-            if (r["indicator"], r["area"], r["period"]) == ("SCS01", "Kent", "2026-01")]
-    assert [(r["value"], r["note"]) for r in rows] == [("22.5", "corrected")]
+def test_csv_adds_rows_beside_their_series_and_keeps_every_other_byte(data, tmp_path):
+    before = _obs(data)
+    jan_rows = sum(1 for ln in before if ",2026-01," in ln)     # every printed monthly series has January
+    assert jan_rows == 326
+    write_csv(tmp_path / "feb.csv", "SCS01,Kent,,2026-02,22.6,,,,SYNTHETIC test row",
+              "SCS08,Kent,,2026-02,89.0,,,provisional,SYNTHETIC test row")
+    r = scorecard(["ingest", "feb.csv", "--data", data], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert lines(r.stdout)[0] == "2 added, 0 replaced, 0 notes updated, 0 unchanged"
+    # one summary line: February arrived for 2 of the 326 series that had January
+    assert lines(r.stderr) == [
+        "WARNING: 2026-02: 324 of the 326 monthly series the edition prints have no figure for 2026-02 yet, so the "
+        "edition will show N/A for them (APP17 Kent, APP17-N Kent, APP17-D Kent, APP17-A Kent and 320 more)"]
+    after = _obs(data)
+    i = after.index(SCS01_JAN)
+    assert after[i + 1] == "SCS01,Kent,,2026-02,22.6,,,,SYNTHETIC test row"
+    j = after.index('SCS08,Kent,,2026-01,88.8,"1,566","1,764",,')
+    assert after[j + 1] == "SCS08,Kent,,2026-02,89.0,,,provisional,SYNTHETIC test row"   # as printed: 89.0
+    assert [ln for ln in after if "SYNTHETIC test row" not in ln] == before
 
 
-def _tidy_workbook(path: Path, *extra_observations: list) -> Path:
-    """A workbook with tidy observations and targets sheets (SYNTHETIC rows)."""
+def test_reingesting_the_same_file_changes_nothing(data, tmp_path):
+    write_csv(tmp_path / "feb.csv", "SCS01,Kent,,2026-02,22.6,,,synthetic,SYNTHETIC")
+    assert scorecard(["ingest", "feb.csv", "--data", data], tmp_path).returncode == 0
+    before = tree_hash(data)
+    r = scorecard(["ingest", "feb.csv", "--data", data], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert lines(r.stdout) == ["nothing to change (1 unchanged)"]
+    assert tree_hash(data) == before
+
+
+def test_the_same_figure_spelt_differently_is_no_change(data, tmp_path):
+    write_csv(tmp_path / "jan.csv", "SCS01,Kent,,2026-01,22.40,5239,23366,,")
+    before = tree_hash(data)
+    r = scorecard(["ingest", "jan.csv", "--data", data], tmp_path)
+    assert (r.returncode, lines(r.stdout)) == (0, ["nothing to change (1 unchanged)"]), r.stderr
+    assert tree_hash(data) == before
+
+
+def test_a_different_figure_is_a_conflict_naming_the_field_and_replace_changes_it(data, tmp_path):
+    write_csv(tmp_path / "fix.csv", "SCS01,Kent,,2026-01,25,,,,")
+    before = tree_hash(data)
+    r = scorecard(["ingest", "fix.csv", "--data", data], tmp_path)
+    assert r.returncode == EXIT_CONFLICT == 3
+    assert lines(r.stderr) == ["ERROR: fix.csv:2 [value]: SCS01 Kent 2026-01 is already in observations.csv: "
+                               "value: data/ has 22.4, the file gives 25 (use --replace to change it)"]
+    assert tree_hash(data) == before
+    r = scorecard(["ingest", "fix.csv", "--data", data, "--replace"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert lines(r.stdout)[0] == "0 added, 1 replaced, 0 notes updated, 0 unchanged"
+    # the file left numerator and denominator blank (not supplied): data/ keeps them, and the
+    # merged check warns that 25 no longer matches them
+    assert 'SCS01,Kent,,2026-01,25,"5,239","23,366",,' in _obs(data)
+    assert "value 25 does not match 5,239 / 23,366" in r.stderr
+
+
+def test_a_note_only_difference_is_applied_as_a_note_update(data, tmp_path):
+    write_csv(tmp_path / "note.csv", 'SCS01,Kent,,2026-01,22.4,"5,239","23,366",,checked with the service')
+    r = scorecard(["ingest", "note.csv", "--data", data], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert lines(r.stdout)[0] == "0 added, 0 replaced, 1 notes updated, 0 unchanged"
+    after = _obs(data)
+    assert 'SCS01,Kent,,2026-01,22.4,"5,239","23,366",,checked with the service' in after
+    assert SCS01_JAN not in after
+
+
+def test_targets_and_outturns_files_are_told_apart_by_their_header(data, tmp_path):
+    write_csv(tmp_path / "targets.csv",
+              "SCS01,2026-27,Kent,24,,,,30,,business plan,business plan,SYNTHETIC target",
+              header="indicator,year,area,target,rated_against,tolerance,tolerance_source,floor,floor_tolerance,"
+                     "target_source,floor_source,evidence")
+    write_csv(tmp_path / "outturns.csv", "SCS01,Kent,,2025-26,22.5", header="indicator,area,team,year,value")
+    for name in ("targets.csv", "outturns.csv"):
+        r = scorecard(["ingest", name, "--data", data], tmp_path)
+        assert (r.returncode, lines(r.stdout)[0]) == (0, "1 added, 0 replaced, 0 notes updated, 0 unchanged"), r.stderr
+    targets = (data / "targets.csv").read_text(encoding="utf-8").splitlines()
+    i = next(k for k, ln in enumerate(targets) if ln.startswith("SCS01,2025-26,Kent,"))
+    assert targets[i + 1] == "SCS01,2026-27,Kent,24,,,,30,,business plan,business plan,SYNTHETIC target"
+    assert "SCS01,Kent,,2025-26,22.5" in (data / "outturns.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_workbook_with_tidy_sheets(data, tmp_path):
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "observations"
-    ws.append(HEADER.strip().split(","))
-    ws.append(["SCS01", "Kent", None, "2026-02", 22.6, None, None, "ok", "SYNTHETIC"])
-    for row in extra_observations:
-        ws.append(row)
+    ws.append(HEADER.split(","))
+    ws.append(["SCS01", "Kent", None, "2026-02", "22.6", None, None, "synthetic", "SYNTHETIC"])
     tg = wb.create_sheet("targets")
-    tg.append(ingest.COLUMNS["targets"])
-    tg.append(["SCS01", "2026-27", "Kent", 24, None, None, None, 30, None, None, "business plan", None, "SYNTHETIC"])
-    wb.save(path)
-    return path
+    tg.append(["indicator", "year", "area", "target", "rated_against", "tolerance", "tolerance_source", "floor",
+               "floor_tolerance", "target_source", "floor_source", "evidence"])
+    tg.append(["SCS01", "2026-27", "Kent", 24, None, None, None, 30, None, "business plan", "business plan",
+               "SYNTHETIC"])
+    wb.save(tmp_path / "tidy.xlsx")
+    r = scorecard(["ingest", "tidy.xlsx", "--data", data], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert lines(r.stdout)[0] == "2 added, 0 replaced, 0 notes updated, 0 unchanged"
+    assert "SCS01,Kent,,2026-02,22.6,,,synthetic,SYNTHETIC" in _obs(data)
+    assert "SCS01,2026-27,Kent,24,,,,30,,business plan,business plan,SYNTHETIC" in (
+        data / "targets.csv").read_text(encoding="utf-8").splitlines()
 
 
-def test_an_error_in_the_merged_data_leaves_every_file_alone(data_copy, tmp_path):
-    """Targets and observations in one workbook: a bad observation stops the targets too."""
-    _tidy_workbook(tmp_path / "month.xlsx", ["SCS99", "Kent", None, "2026-02", 1.0, None, None, "ok", "SYNTHETIC"])
-    before = tree_hash(data_copy)
-    with pytest.raises(ScorecardError) as exc:
-        ingest.ingest(tmp_path / "month.xlsx", data_copy)
-    assert exc.value.lines == [f"ERROR: {tmp_path / 'month.xlsx'}[observations]:3 [indicator]: "
-                               "unknown indicator 'SCS99'"]
-    assert tree_hash(data_copy) == before
+# ---------------------------------------------------------------- bad files: one line, exit 2, nothing changed
+
+BAD = [
+    # (case, body rows, expected line)
+    ("decimal comma", ['SCS01,Kent,,2026-02,"8,6",,,,'],
+     "ERROR: bad.csv:2 [value]: '8,6' has a decimal comma or a misplaced thousands separator; write decimals "
+     "with a point (8.6) and thousands as 1,234"),
+    ("inf", ["SCS01,Kent,,2026-02,inf,,,,"],
+     "ERROR: bad.csv:2 [value]: 'inf' is not a plain number (no exponents, inf or nan)"),
+    ("1e308", ["SCS01,Kent,,2026-02,1e308,,,,"],
+     "ERROR: bad.csv:2 [value]: '1e308' is not a plain number (no exponents, inf or nan)"),
+    ("absurd", ["SCS01,Kent,,2026-02,9999999999999,,,,"],
+     "ERROR: bad.csv:2 [value]: '9999999999999' is too large for a scorecard figure"),
+    ("NUL", ["SCS01,Kent,,2026-02,22.6,,,,bad\x00note"],
+     "ERROR: bad.csv:2 [note]: contains a control character (such as NUL); remove it"),
+    ("0/0 with a value", ["SCS01,Kent,,2026-02,22.6,0,0,,"],
+     "ERROR: bad.csv:2 [denominator]: SCS01 Kent 2026-02: the denominator is 0 but a value (22.6) is given"),
+    ("unknown indicator", ["SCS99,Kent,,2026-02,22.6,,,,"],
+     "ERROR: bad.csv:2 [indicator]: unknown indicator 'SCS99'"),
+    ("unknown district", ["SCS01,Atlantis,,2026-02,22.6,,,,"],
+     "ERROR: bad.csv:2 [area]: unknown area 'Atlantis' (areas.csv: Ashford, Canterbury, Dartford, Dover, "
+     "Folkestone and Hythe, Gravesham, Kent, Maidstone, Sevenoaks, Swale, Thanet, Tonbridge and Malling, "
+     "Tunbridge Wells)"),
+    ("unknown team", ["SCS01,,Atlantis CSWT,2026-02,22.6,,,,"],
+     "ERROR: bad.csv:2 [team]: unknown team 'Atlantis CSWT'"),
+    ("wrong period", ["SCS01,Kent,,Feb 2026,22.6,,,,"],
+     "ERROR: bad.csv:2 [period]: 'Feb 2026' is not a month like 2026-01 (SCS01 is monthly)"),
+    ("future month", ["SCS01,Kent,,2026-04,22.6,,,,"],
+     "ERROR: bad.csv:2 [period]: period 2026-04 has not ended yet (today is 2026-03-15)"),
+    ("missing month", ["SCS01,Kent,,2026-03,22.6,,,,"],
+     "ERROR: bad.csv:2 [period]: SCS01 Kent: missing month(s) 2026-02 before 2026-03"),
+    ("numerator above denominator", ["SCS01,Kent,,2026-02,50.0,600,500,,"],
+     "ERROR: bad.csv:2 [numerator]: SCS01 Kent 2026-02: numerator 600 is larger than denominator 500 for a "
+     "percentage"),
+    ("duplicate row", ["SCS01,Kent,,2026-02,22.6,,,,", "SCS08,Kent,,2026-02,89.0,,,,", "SCS01,Kent,,2026-02,22.6,,,,"],
+     "ERROR: bad.csv:4 [indicator, area, team, period]: duplicate row: SCS01 / Kent / 2026-02 is already given on "
+     "row 2"),
+    ("wrong quality", ["SCS01,Kent,,2026-02,22.6,,,maybe,"],
+     "ERROR: bad.csv:2 [quality]: 'maybe' must be one of: final, provisional, synthetic or blank"),
+]
 
 
-def test_a_failed_swap_puts_back_the_files_already_replaced(data_copy, tmp_path, monkeypatch):
-    _tidy_workbook(tmp_path / "month.xlsx")
-    before = tree_hash(data_copy)
-    real, calls = ingest.os.replace, []
-
-    def flaky(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError("disk full (simulated)")
-        return real(src, dst)
-
-    monkeypatch.setattr(ingest.os, "replace", flaky)
-    with pytest.raises(ScorecardError, match="nothing was changed"):
-        ingest.ingest(tmp_path / "month.xlsx", data_copy)
-    assert tree_hash(data_copy) == before
+@pytest.mark.parametrize("case,body,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_rows(data, tmp_path, case, body, expected):
+    write_csv(tmp_path / "bad.csv", *body)
+    before = tree_hash(data)
+    r = scorecard(["ingest", "bad.csv", "--data", data], tmp_path)
+    assert r.returncode == EXIT_INVALID == 2, r.stdout
+    assert lines(r.stderr) == [expected]
+    assert r.stdout == ""
+    assert tree_hash(data) == before
 
 
-def test_template_workbook_round_trip(data_copy, tmp_path, capsys, monkeypatch):
-    """Fill two rows of a generated month workbook (one period typed by Excel as a date); the rest stay out."""
-    book = tmp_path / "month-2026-02.xlsx"
-    code, out, err = run_cli(["template", "--month", "2026-02", "--data", data_copy, "--out", book],
-                             capsys, monkeypatch)
-    assert code == 0, err
-    wb = load_workbook(book)
-    assert {"about", "ics-monthly", "district-ics-monthly", "targets", "outturns"} <= set(wb.sheetnames)
-    ws = wb["ics-monthly"]
-    header = [c.value for c in ws[1]]
-    rows = {(r[0].value, r[3].value): r for r in ws.iter_rows(min_row=2)}
-    assert all(r[header.index("period")].value == "2026-02" for r in rows.values())
-    scs01, scs08 = rows[("SCS01", "Kent")], rows[("SCS08", "Kent")]
-    scs01[header.index("value")].value = 22.6
-    scs08[header.index("value")].value = 89.1
-    scs08[header.index("period")].value = dt.datetime(2026, 2, 1)  # what Excel makes of "2026-02"
-    wb.save(book)
-    code, out, err = run_cli(["ingest", book, "--data", data_copy], capsys, monkeypatch)
-    assert code == 0, err
-    assert "observations.csv: 2 added" in out
-    new = [r for r in _rows(data_copy / "observations.csv") if r["period"] == "2026-02"]
-    assert sorted((r["indicator"], r["value"]) for r in new) == [("SCS01", "22.6"), ("SCS08", "89.1")]
+BAD_FILES = [
+    ("not UTF-8", (HEADER + "\nSCS01,Kent,,2026-02,22.6,,,,\nSCS08,Kent,,2026-02,89.0,,,,caf\xa3\n").encode("latin-1"),
+     "ERROR: bad.csv:3: is not UTF-8 text (byte 0xa3); save it as CSV UTF-8"),
+    ("empty", b"", "ERROR: bad.csv: file is empty: expected a header row and data rows"),
+    ("header only", (HEADER + "\n").encode(),
+     "ERROR: bad.csv: has no figures to ingest: every row's value, numerator, denominator and note is blank"),
+    ("wrong column", b"indicator,area,team,perod,value,numerator,denominator,quality,note\n"
+                     b"SCS01,Kent,,2026-02,22.6,,,,\n",
+     "ERROR: bad.csv:1 [period, perod]: missing column(s): period; unknown column(s): perod; observations rows have "
+     "the columns indicator, area, team, period, value, numerator, denominator, quality, note"),
+    ("missing column", b"indicator,area,team,period,value,note\nSCS01,Kent,,2026-02,22.6,\n",
+     "ERROR: bad.csv:1 [numerator, denominator]: missing column(s): numerator, denominator; observations rows have "
+     "the columns indicator, area, team, period, value, numerator, denominator, quality, note"),
+    ("short row", (HEADER + "\nSCS01,Kent,,2026-02,22.6\n").encode(),
+     "ERROR: bad.csv:2: has 5 fields but the header has 9"),
+]
 
 
-def test_workbook_without_data_sheets(tmp_path, data_copy):
+@pytest.mark.parametrize("case,raw,expected", BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_bad_files(data, tmp_path, case, raw, expected):
+    (tmp_path / "bad.csv").write_bytes(raw)
+    before = tree_hash(data)
+    r = scorecard(["ingest", "bad.csv", "--data", data], tmp_path)
+    assert r.returncode == 2
+    assert lines(r.stderr) == [expected]
+    assert tree_hash(data) == before
+
+
+def test_a_long_list_of_problems_is_capped(data, tmp_path):
+    write_csv(tmp_path / "bad.csv", *[f"SCS99,Kent,,2025-{m:02d},1.0,,,," for m in range(1, 13)],
+              *[f"SCS98,Kent,,2024-{m:02d},1.0,,,," for m in range(1, 13)],
+              *[f"SCS97,Kent,,2023-{m:02d},1.0,,,," for m in range(1, 13)],
+              *[f"SCS96,Kent,,2022-{m:02d},1.0,,,," for m in range(1, 13)],
+              *[f"SCS95,Kent,,2021-{m:02d},1.0,,,," for m in range(1, 13)])
+    r = scorecard(["ingest", "bad.csv", "--data", data], tmp_path)
+    assert r.returncode == 2
+    out = lines(r.stderr)
+    assert len(out) == 51 and out[-1] == "ERROR: ... and 10 more"
+    assert out[0] == "ERROR: bad.csv:2 [indicator]: unknown indicator 'SCS99'"
+
+
+def test_errors_and_conflicts_together_exit_2(data, tmp_path):
+    write_csv(tmp_path / "bad.csv", "SCS01,Kent,,2026-01,25,,,,", "SCS99,Kent,,2026-02,1.0,,,,")
+    before = tree_hash(data)
+    r = scorecard(["ingest", "bad.csv", "--data", data], tmp_path)
+    assert r.returncode == 2
+    assert lines(r.stderr) == ["ERROR: bad.csv:3 [indicator]: unknown indicator 'SCS99'",
+                               "ERROR: bad.csv:2 [value]: SCS01 Kent 2026-01 is already in observations.csv: "
+                               "value: data/ has 22.4, the file gives 25 (use --replace to change it)"]
+    assert tree_hash(data) == before
+
+
+def test_an_unsupported_file_type(data, tmp_path):
+    (tmp_path / "feb.txt").write_text(HEADER + "\n", encoding="utf-8")
+    r = scorecard(["ingest", "feb.txt", "--data", data], tmp_path)
+    assert (r.returncode, lines(r.stderr)) == (2, ["ERROR: feb.txt: is a '.txt' file; give a .csv (CSV UTF-8) or an "
+                                                   ".xlsx workbook"])
+
+
+# ---------------------------------------------------------------- files that are not files
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_fifo_is_refused_without_hanging(data, tmp_path, suffix):
+    os.mkfifo(tmp_path / f"pipe{suffix}")
+    before = tree_hash(data)
+    r = scorecard(["ingest", f"pipe{suffix}", "--data", data], tmp_path, timeout=30)
+    assert r.returncode == 2
+    assert lines(r.stderr) == [f"ERROR: pipe{suffix}: is not a regular file (a folder, pipe or device); give a saved "
+                               "file"]
+    assert tree_hash(data) == before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_link_to_dev_zero_is_refused(data, tmp_path, suffix):
+    os.symlink("/dev/zero", tmp_path / f"zero{suffix}")
+    r = scorecard(["ingest", f"zero{suffix}", "--data", data], tmp_path, timeout=30)
+    assert r.returncode == 2
+    assert lines(r.stderr) == [f"ERROR: zero{suffix}: is not a regular file (a folder, pipe or device); give a saved "
+                               "file"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_over_the_size_limit_is_refused_unread(data, tmp_path, suffix):
+    big = tmp_path / f"big{suffix}"
+    with open(big, "wb") as fh:       # sparse: 25 MB long, nothing on disk
+        fh.truncate(25 * 1024 * 1024)
+    start = time.monotonic()
+    r = scorecard(["ingest", big.name, "--data", data], tmp_path, timeout=30)
+    assert r.returncode == 2
+    assert lines(r.stderr) == [f"ERROR: big{suffix}: is 26.2 MB; the limit is 21 MB"]
+    assert time.monotonic() - start < 10
+
+
+def test_a_missing_file(data, tmp_path):
+    r = scorecard(["ingest", "nowhere.csv", "--data", data], tmp_path)
+    assert (r.returncode, lines(r.stderr)) == (2, ["ERROR: nowhere.csv: file is missing"])
+
+
+# ---------------------------------------------------------------- two at once, and failures while writing
+
+
+def test_two_ingests_at_once_lose_no_figure(data, tmp_path):
+    write_csv(tmp_path / "one.csv", "SCS01,Kent,,2026-02,22.6,,,synthetic,SYNTHETIC one")
+    write_csv(tmp_path / "two.csv", "SCS08,Kent,,2026-02,89.0,,,synthetic,SYNTHETIC two")
+    env = {**os.environ, "SCORECARD_TODAY": "2026-03-15"}
+    procs = [subprocess.Popen([sys.executable, "-m", "scorecard", "ingest", name, "--data", str(data)], cwd=tmp_path,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in ("one.csv", "two.csv")]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    codes = [c for c, _, _ in results]
+    assert set(codes) <= {0, EXIT_BUSY} and 0 in codes, results
+    after = _obs(data)
+    for (code, _, err), line in zip(results, ["SCS01,Kent,,2026-02,22.6,,,synthetic,SYNTHETIC one",
+                                             "SCS08,Kent,,2026-02,89.0,,,synthetic,SYNTHETIC two"]):
+        assert (line in after) == (code == 0), err
+        if code == EXIT_BUSY:
+            assert "another scorecard command is using the data folder" in err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".scorecard-tmp-")]
+
+
+def test_a_held_lock_exits_6(data, tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    from scorecard import fsutil
+    from scorecard.inputs import ingest as ingest_mod
+
+    write_csv(tmp_path / "feb.csv", "SCS01,Kent,,2026-02,22.6,,,,")
+    real = fsutil.data_lock
+    monkeypatch.setattr(ingest_mod, "data_lock", lambda d, what: real(d, what, timeout=0.2))
+    with FileLock(str(tmp_path / fsutil.LOCK_NAME)):
+        with pytest.raises(ScorecardError) as exc:
+            ingest_mod.ingest(tmp_path / "feb.csv", data)
+    assert exc.value.code == EXIT_BUSY == 6
+    assert "another scorecard command is using the data folder" in exc.value.lines[0]
+
+
+def test_a_failed_write_puts_back_the_files_already_replaced(data, tmp_path, monkeypatch):
+    from scorecard.inputs import ingest as ingest_mod
+
+    write_csv(tmp_path / "targets.csv", "SCS01,2026-27,Kent,24,,,,30,,business plan,business plan,SYNTHETIC",
+              header="indicator,year,area,target,rated_against,tolerance,tolerance_source,floor,floor_tolerance,"
+                     "target_source,floor_source,evidence")
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.active.title = "Sheet1"
-    wb.save(tmp_path / "odd.xlsx")
-    with pytest.raises(ScorecardError, match=r"odd.xlsx:1: no sheet named observations, targets, outturns"):
-        ingest.ingest(tmp_path / "odd.xlsx", data_copy)
+    ws = wb.active
+    ws.title = "observations"
+    ws.append(HEADER.split(","))
+    ws.append(["SCS01", "Kent", None, "2026-02", "22.6", None, None, None, "SYNTHETIC"])
+    tg = wb.create_sheet("targets")
+    for row in (tmp_path / "targets.csv").read_text().splitlines():
+        tg.append(row.split(","))
+    wb.save(tmp_path / "both.xlsx")
+    before = tree_hash(data)
+    real, calls = ingest_mod.write_atomic, []
+
+    def flaky(path, text):
+        calls.append(path)
+        if len(calls) == 2:
+            raise ScorecardError(f"{path}: cannot write (the disk is full); nothing was published", 4)
+        return real(path, text)
+
+    monkeypatch.setattr(ingest_mod, "write_atomic", flaky)
+    with pytest.raises(ScorecardError) as exc:
+        ingest_mod.ingest(tmp_path / "both.xlsx", data, today=dt.date(2026, 3, 15))
+    assert exc.value.code == 4
+    assert exc.value.lines[-1].endswith("the ingest was undone; data/ is as it was")
+    assert tree_hash(data) == before
 
 
-@pytest.mark.parametrize("text,expected", [("22.40", "22.4"), ("1,683", "1683"), ("89.00", "89"), ("", ""),
-                                           ("0.1", "0.1"), ("-0", "0"), ("abc", "abc")])
-def test_canonical_number(text, expected):
-    assert ingest.canonical_number(text) == expected
-
-
-def test_shipped_templates_match_the_data_files():
-    for kind in ("observations", "targets", "outturns"):
-        header = (TEMPLATES / f"{kind}-template.csv").read_text(encoding="utf-8").splitlines()
-        data_header = (ROOT / "data" / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[0]
-        assert header == [data_header]
-    wb = load_workbook(TEMPLATES / "month-template.xlsx", read_only=True)
-    blocks = [r.split(",")[0] for r in (ROOT / "data/layout/blocks.csv").read_text().splitlines()[1:]]
-    assert wb.sheetnames == ["about", *blocks, "targets", "outturns"]
-    assert "scorecard template --month" in (TEMPLATES / "README.md").read_text(encoding="utf-8")
-
-
-def test_synthetic_file_is_labelled(data_copy, tmp_path):
-    path, rows = synthetic.write_month(data_copy, "2026-02", tmp_path)
-    assert "SYNTHETIC" in path.name
-    assert rows and all("SYNTHETIC" in r["note"] for r in rows)
-
-
-def test_tidy_workbook_adds_observations_and_targets(data_copy, tmp_path):
-    outcome = ingest.ingest(_tidy_workbook(tmp_path / "month.xlsx"), data_copy)
-    assert (outcome.added["observations.csv"], outcome.added["targets.csv"]) == (1, 1)
-    new = [r for r in _rows(data_copy / "targets.csv") if r["year"] == "2026-27"]
-    assert [(r["indicator"], r["target"], r["floor"], r["target_source"]) for r in new] == [
-        ("SCS01", "24", "30", "business plan")]
-
-
-def test_help_walks_through_the_month(capsys, monkeypatch):
-    code, out, err = run_cli(["--help"], capsys, monkeypatch)
-    assert code == 0
-    for command in ("template", "ingest", "new-month", "lint"):
-        assert command in out
-    code, out, err = run_cli(["ingest", "--help"], capsys, monkeypatch)
-    assert "--replace" in out and "exit" in out.lower()
+def test_data_folder_with_problems_is_refused_first(data, tmp_path):
+    (data / "observations.csv").write_text((data / "observations.csv").read_text(encoding="utf-8")
+                                           + "SCS99,Kent,,2025-07,1.0,,,,\n", encoding="utf-8")
+    write_csv(tmp_path / "feb.csv", "SCS01,Kent,,2026-02,22.6,,,,")
+    r = scorecard(["ingest", "feb.csv", "--data", data], tmp_path)
+    assert r.returncode == 2
+    assert lines(r.stderr) == [f"ERROR: {data}/observations.csv:3119 [indicator]: unknown indicator 'SCS99'",
+                               f"ERROR: {data}: the data folder has problems already; fix them (scorecard validate) "
+                               "before ingesting"]

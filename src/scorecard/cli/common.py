@@ -39,18 +39,16 @@ def load_valid(data: Path, verbose: bool = False):
 
 
 def summarise(report: Report, verbose: bool, where: str = "--verbose") -> None:
-    """Warnings and known anomalies: in full with --verbose, else one line per kind."""
-    for severity, word in (("warning", "warning"), ("note", "known anomaly (acknowledged in data/anomalies.csv)")):
-        found = report.of(severity)
-        if not found:
-            continue
-        if verbose:
-            for p in found:
-                warn(p.line())
-        else:
-            kinds = report.summary(severity)
-            warn(f"{severity.upper()}: {len(found)} {word}{'s' if len(found) > 1 and severity == 'warning' else ''}"
-                 f" ({'; '.join(kinds[:4])}{'; ...' if len(kinds) > 4 else ''}); see them with {where}")
+    """Warnings as one line per kind (in full with --verbose); known anomalies only with --verbose."""
+    if verbose:
+        for p in report.of("warning") + report.of("note"):
+            warn(p.line())
+        return
+    found = report.of("warning")
+    if found:
+        kinds = report.summary("warning")
+        warn(f"WARNING: {len(found)} warning{'s' if len(found) > 1 else ''} ({'; '.join(kinds[:4])}"
+             f"{'; ...' if len(kinds) > 4 else ''}); see them with {where}")
 
 
 def check_month(text: str, option: str = "--month") -> str:

@@ -73,3 +73,64 @@ def build(month: str = typer.Option(..., "--month", help="the edition, e.g. 2026
     if verbose:
         for k, v in result.timings.items():
             say(f"  {k}: {v:.1f}" + ("" if "printed" in k else " s"))
+
+
+@app.command(name="new-month")
+def new_month(month: str = typer.Argument(..., help="the new edition's month, e.g. 2026-02"),
+              data: Path = DATA) -> None:
+    """Start a month's edition: params/<month>.yml and notebooks/<month>/, with draft commentary.
+
+    Never overwrites a file that exists, and never changes an earlier edition's files.
+    """
+    from ..content import newmonth
+
+    done = newmonth.start(data, month, today())
+    for p in done.created:
+        extra = f" (from {done.shown(done.source)})" if done.source and p.suffix == ".yml" else ""
+        say(f"created {done.shown(p)}{extra}")
+    for p in done.kept:
+        say(f"kept {done.shown(p)} (it already exists; not changed)")
+    say(f"Indicators needing a paragraph in {done.month} (the drafts are marked [DRAFT]):")
+    for section, rows in done.needed.items():
+        name = f"notebooks/{done.month}/{section}.ipynb"
+        if not rows:
+            say(f"  {name}: none (commentary policy '{done.policies[section]}')")
+        for r in rows:
+            say(f"  {name}: {r.label} {r.rag}: {r.title}")
+    say(f"next: write the commentary in notebooks/{done.month}/ (JupyterLab), confirm the date and notes in "
+        f"params/{done.month}.yml, then scorecard lint --month {done.month}")
+
+
+@app.command(name="lint")
+def lint_cmd(month: str = typer.Option(..., "--month", help="the edition, e.g. 2026-01"),
+             strict: bool = typer.Option(False, "--strict", help="exit 5 when there are findings"),
+             data: Path = DATA) -> None:
+    """Check the commentary in notebooks/<month>/ against the tables: one line per finding.
+
+    RAG labels and words, the figures, targets and floors quoted, earlier figures, paragraphs
+    about no indicator, and the paragraphs the section's commentary policy requires. Exit 0, or
+    5 with --strict when there are findings.
+    """
+    from ..content import lint
+    from ..engine import snapshot
+    from ..errors import EXIT_LINT
+    from ..fsutil import data_lock
+    from ..publish.build import Paths
+
+    month = check_month(month)
+    if not Path(data).is_dir():
+        raise ScorecardError(f"{data}: no such data folder (give --data DIR)", EXIT_INVALID)
+    paths = Paths.of(data)
+    folder = paths.notebooks / month
+    if not folder.is_dir():
+        raise ScorecardError(f"{folder}: no notebooks for {month}; start the edition with "
+                             f"`scorecard new-month {month}`", EXIT_INVALID)
+    with data_lock(paths.data, "lint"):
+        snap = snapshot.make(paths.data, month, paths.params, today())
+    findings = lint.lint_edition(snap, paths.notebooks, month)
+    for f in findings:
+        say(f.text())
+    if findings and strict:
+        raise ScorecardError(f"ERROR (--strict): {len(findings)} commentary finding(s) for {month}", EXIT_LINT)
+    warn(f"{len(findings)} commentary finding(s) for {month}" if findings
+         else f"OK: no commentary findings for {month}")

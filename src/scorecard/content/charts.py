@@ -61,8 +61,8 @@ FLOOR_DASH = [1.5, 2.5]
 PANEL_WIDTH, PANEL_HEIGHT = 190, 110      # one trend panel's plot, px
 TREND_COLUMNS, TREND_PER_CHART = 4, 8
 COMPARE_COLUMNS = 4                       # panels to a line (3 where the unit names are long); two lines a chart
-COMPARE_WIDTH, COMPARE_STEP = 186, 13     # one comparison panel's plot, and px per district
-COMPARE_FIGURES, COMPARE_WORDS = 40, 38   # px: the columns of figures and of RAG words right of the bars
+COMPARE_WIDTH, COMPARE_STEP = 178, 13     # one comparison panel's plot, and px per district
+COMPARE_FIGURES, COMPARE_WORDS = 38, 36   # px: the columns of figures and of RAG words right of the bars
 TITLE_CHARS, SUBTITLE_CHARS = 31, 40      # what fits a panel's width at 11 px bold / 10 px
 
 POLARITY_WORDS = {"H": "higher is better", "L": "lower is better", "T": "closer to the target is better"}
@@ -87,8 +87,10 @@ def _shorten(text: str, width: int, lines: int) -> list[str]:
         words = head.split()
         for k in range(len(words), 0, -1):
             cut = textwrap.wrap(" ".join(words[:k]).rstrip(",;:-&·") + "… - " + tail, width)
-            if len(cut) <= lines:
+            if len(cut) <= lines and not any(line.endswith("-") for line in cut):
                 return cut
+            if len(cut) <= lines:   # the " - " fell at a line end: the ending on a line of its own
+                return [*_shorten(head, width, lines - 1), f"- {tail}"] if lines > 1 else cut
     out = out[:lines]
     last = out[-1] if len(out[-1]) < width else out[-1][: width - 1].rsplit(" ", 1)[0]
     out[-1] = last.rstrip(" ,;:-&·") + "…"
@@ -105,10 +107,6 @@ def _period(period: str, frequency: str) -> str:
 
 def _inferred(source: str) -> str:
     return " (inferred)" if source == "inferred" else ""
-
-
-def _who(row: Row) -> str:
-    return row.team or row.area
 
 
 def _name(row: Row) -> str:
@@ -338,7 +336,7 @@ def _x_keys(labels: Sequence[str]) -> list[str]:
 def _title_lines(row: Row) -> list[str]:
     if row.team:
         head = _shorten(f"{row.code} · {row.team}" if row.code else row.team, TITLE_CHARS, 2)
-        return head + _shorten(row.title, TITLE_CHARS, 1)
+        return head + _shorten(row.title, TITLE_CHARS, 3 - len(head))
     if row.code:
         return _shorten(f"{row.code} · {row.title}", TITLE_CHARS, 2)
     return _shorten(row.title, TITLE_CHARS, 2)
@@ -537,7 +535,7 @@ def _rank(units: list[tuple[Table, Row]], row: Row) -> str:
 
 
 def _compare_title(row: Row) -> list[str]:
-    return _shorten(f"{row.code} · {row.title}" if row.code else row.title, TITLE_CHARS, 2)
+    return _shorten(f"{row.code} · {row.title}" if row.code else row.title, TITLE_CHARS - 4, 2)  # narrower panels
 
 
 def _compare_records(units: list[tuple[Table, Row]], county: tuple[float, str] | None,

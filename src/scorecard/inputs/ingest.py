@@ -7,7 +7,7 @@ for orientation and not read; rows left blank are skipped) or a workbook with ti
 ``observations``/``targets``/``outturns`` sheets.
 
 Every row is checked with the data files' own schemas and reported against the analyst's file and
-row (``month.xlsx[ics-monthly]:7 [value]: ...``). The rows are merged into a temporary copy of the
+row (``month.xlsx[<block>]:7 [value]: ...``). The rows are merged into a temporary copy of the
 data folder beside it, the copy is validated as a whole (:func:`scorecard.inputs.validate`: unknown
 indicators, places and periods, future months, gaps, numerators above denominators, 0/0 with a
 value), and only when everything passes are the changed files replaced, each atomically. All of
@@ -131,8 +131,10 @@ def read_sources(path: Path, ds: Dataset, report: Report, display: str | None = 
     if suffix == ".csv":
         table = csvfile.read(Path(path), report, display=name)
         if table is None:
-            if report.errors and report.errors[-1].kind == "not UTF-8" and _is_zip(path):
-                report.add(name, 0, "", "looks like an .xlsx workbook: give it the .xlsx extension", kind="not UTF-8")
+            if report.problems and report.problems[-1].kind == "not UTF-8" and _is_zip(path):
+                report.problems.pop()
+                report.add(name, 0, "", "is an .xlsx workbook saved under a .csv name: give it the .xlsx extension",
+                           kind="not UTF-8")
             return []
         src = Source(_kind_of(table.columns), name, table.columns, table.rows, table.numbers)
         return [src] if _header_ok(src, report) else []
@@ -156,7 +158,8 @@ def read_sources(path: Path, ds: Dataset, report: Report, display: str | None = 
             continue
         if not sh.columns:
             continue
-        src = Source(kind[0], sh.display, sh.columns, sh.rows, sh.numbers, template=kind[1] or sh.name != "observations")
+        template = kind[1] or sh.name != "observations"      # targets/outturns sheets may hold unfilled rows
+        src = Source(kind[0], sh.display, sh.columns, sh.rows, sh.numbers, template=template)
         if _header_ok(src, report):
             sources.append(src)
     if not sources and report.ok:

@@ -58,7 +58,9 @@ def latest_ended(frequency: str, basis: str, month: periods.Month) -> str:
     """The most recent period of a frequency that has ended by the end of ``month``."""
     if frequency == "monthly":
         return str(month)
-    year = periods.reporting_year(month, "financial" if frequency == "quarterly" else basis)
+    # quarters are of financial years and terms of academic years, whatever the indicator's basis
+    basis = {"quarterly": "financial", "termly": "academic"}.get(frequency, basis)
+    year = periods.reporting_year(month, basis)
     n = periods.ordinal(year if frequency == "annual" else f"{year} {'Q1' if frequency == 'quarterly' else 'Autumn'}",
                         frequency)
     n += periods.per_year(frequency) - 1   # the year's last period; step back to one that has ended

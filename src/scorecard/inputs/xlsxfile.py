@@ -13,7 +13,7 @@ Every cell becomes the text a CSV would hold: a date in a ``period`` column beco
 a whole number ``1796`` becomes ``1,796``; a fractional ``value`` is written at the indicator's
 printed precision (:func:`scorecard.rules.numbers.show`), other fractional figures as the
 shortest text that Excel shows (``12.5``). Problems name the file, sheet and row:
-``month.xlsx[ics-monthly]:7 [value]: ...``.
+``month.xlsx[<block>]:7 [value]: ...``.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Sheet:
     """One worksheet read as text: its header, rows (dicts) and each row's spreadsheet number."""
 
     name: str
-    display: str                       # "month.xlsx[ics-monthly]"
+    display: str                       # "month.xlsx[<sheet>]"
     columns: list[str]
     rows: list[dict[str, str]] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
@@ -137,11 +137,12 @@ def cell_text(value, column: str, places: int | None = None, percent: bool = Fal
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime | dt.date):
-        if column in ("period", "year") and isinstance(value, dt.date):
-            return f"{value.year:04d}-{value.month:02d}"
-        if column in FIGURES:
+        if column == "period":
+            return f"{value.year:04d}-{value.month:02d}"     # Excel makes 1 Feb 2026 of a typed 2026-02
+        if column in FIGURES or column == "year":
+            what = "the year (2025-26)" if column == "year" else "the figure"
             raise ValueError(f"is a date ({value:%Y-%m-%d}): Excel turned what was typed into a date; format the "
-                             "column as Text and type the figure again")
+                             f"column as Text and type {what} again")
         return value.isoformat()[:10]
     if isinstance(value, dt.time | dt.timedelta):
         if column in FIGURES:
@@ -219,7 +220,7 @@ def _read_sheet(ws, wf, sheet_name: str, where: str, report: Report, decimals: M
     if dup:
         report.add(where, 1, ", ".join(dup), "column named twice in the header", kind="duplicate column")
         return None
-    sheet = Sheet(sheet_name, where, header)
+    sheet = Sheet(sheet_name, where, [h for h in header if h])
     before = len(report.problems)
     for number, (row_v, row_f) in enumerate(zip(rows_v, rows_f), start=2):
         if number > MAX_ROWS + 1:
@@ -244,14 +245,21 @@ def _read_row(row_v, row_f, header: list[str], where: str, number: int, report: 
                                           f"({row_v[j].value!r}); give every column a heading or remove it",
                        kind="value outside the columns")
             return None
-    ind_cell = row_v[header.index("indicator")].value if "indicator" in header and header.index("indicator") < len(
-        row_v) else None
+    at = header.index("indicator") if "indicator" in header else len(row_v)
+    ind_cell = row_v[at].value if at < len(row_v) else None
     places = decimals.get(str(ind_cell).strip()) if ind_cell is not None else None
     rec: dict[str, str] = {}
     for j, col in enumerate(header):
         cv = row_v[j] if j < len(row_v) else None
         cf = row_f[j] if j < len(row_f) else None
         value = getattr(cv, "value", None)
+        if not col:
+            if value not in (None, ""):
+                report.add(where, number, "", f"has a value ({value!r}) in column {j + 1}, which has no heading; "
+                                              "give the column a heading or remove it",
+                           kind="value outside the columns")
+                return None
+            continue
         if getattr(cf, "data_type", "") == "f" and value is None:
             report.add(where, number, col, "is a formula without a saved value; type the figure, or open the "
                                            "workbook in Excel and save it", kind="formula")
