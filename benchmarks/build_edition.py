@@ -1,24 +1,25 @@
-"""Time `scorecard build` for a whole edition: papermill stage and publishing stage, cold and after edits.
+"""How long a whole edition takes to build, on a copy of the project (prints figures; asserts nothing).
 
-    python benchmarks/build_edition.py [--month 2026-01] [--engine builtin] [--jobs N] [--keep DIR]
+Measured in one run, each on a fresh copy of the project's inputs:
 
-Three builds of the same edition, each `scorecard build` run as a command (so start-up counts):
+- naive: every page's notebook executed one after another by plain papermill, each in a fresh
+  kernel (``--executor fresh --jobs 1``), then the same publishing;
+- cold: ``scorecard build`` with nothing built before (warm kernels, the project's default);
+- commentary-only: one paragraph of commentary edited in a section notebook, then ``scorecard build``;
+- nothing-changed: ``scorecard build`` again.
 
-1. cold: nothing executed or published yet;
-2. after a commentary-only edit (a sentence added to a copy of the social care commentary):
-   only that section's notebook is executed again, then the site and PDF are published;
-3. nothing changed: publishing only.
+The last line is ``cold S s; commentary-only S s; nothing-changed S s; naive S s; speed-up X×``
+(speed-up = naive / cold). Peak memory is the largest process's resident size.
 
-Works in a temporary folder (or --keep DIR) with a copy of the commentary, so the repository's
-build/, _site/ and commentary/ are not touched. Aims: the whole edition, site and PDF, under
-60 s on a 2-core machine; a commentary-only rebuild under 10 s.
+    python benchmarks/build_edition.py [--month 2026-01] [--skip-naive]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,67 +30,69 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build(month: str, work: Path, engine: str, jobs: int | None) -> dict:
-    cmd = [sys.executable, "-m", "scorecard", "build", "--month", month, "--engine", engine,
-           "--data", str(ROOT / "data"), "--commentary", str(work / "commentary"), "--params", str(ROOT / "params"),
-           "--build-dir", str(work / "build"), "--out", str(work / "_site")]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
+def copy_project(dest: Path) -> Path:
+    for name in ("data", "params", "notebooks"):
+        shutil.copytree(ROOT / name, dest / name)
+    return dest / "data"
+
+
+def build(data: Path, month: str, *extra: str) -> tuple[float, str]:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    wall = time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-m", "scorecard", "build", "--month", month, "--data", str(data),
+                           "--out", str(data.parent / "_site"), "--quiet", "--verbose", *extra],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
     if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"scorecard build failed (exit {done.returncode})")
-
-    def seconds(name: str) -> float:
-        m = re.search(rf"^{name} stage: ([\d.]+) s", done.stdout, re.M)
-        return float(m.group(1)) if m else float("nan")
-
-    ran = re.search(r"^papermill stage: [\d.]+ s \((.*)\)", done.stdout, re.M)
-    return {"wall": wall, "papermill": seconds("papermill"), "publishing": seconds("publishing"),
-            "ran": ran.group(1) if ran else "",
-            "detail": [ln for ln in done.stdout.splitlines() if ln.startswith("  ")]}
+        sys.exit(f"build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds, done.stdout
 
 
-def main() -> int:
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def edit_commentary(data: Path, month: str) -> Path:
+    """Change one paragraph of the first section notebook that has commentary."""
+    folder = data.parent / "notebooks" / month
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if cell["cell_type"] == "markdown" and "**" in text:
+                cell["source"] = text + "\n\n**GREEN:** (benchmark edit) A sentence added by the benchmark."
+                path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                return path
+    sys.exit("no commentary cell to edit")
+
+
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--month", default="2026-01")
-    ap.add_argument("--engine", default="builtin", choices=["builtin", "quarto"])
-    ap.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: CPU count)")
-    ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    ap.add_argument("--skip-naive", action="store_true", help="leave out the naive path (quicker)")
     args = ap.parse_args()
-
-    work = args.keep or Path(tempfile.mkdtemp(prefix="scorecard-build-bench-"))
-    try:
-        if work.exists() and args.keep:
-            shutil.rmtree(work / "build", ignore_errors=True)
-            shutil.rmtree(work / "_site", ignore_errors=True)
-            shutil.rmtree(work / "commentary", ignore_errors=True)
-        work.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(ROOT / "commentary", work / "commentary")
-        print(f"scorecard build --month {args.month} --engine {args.engine} on {os.cpu_count()} cores "
-              f"(work folder {work})")
-        rows = []
-        rows.append(("cold (whole edition)", build(args.month, work, args.engine, args.jobs)))
-        text = work / "commentary" / args.month / "social-care.md"
-        text.write_text(text.read_text(encoding="utf-8") + "\n\nBenchmark: one more sentence of commentary.\n",
-                        encoding="utf-8")
-        rows.append(("commentary-only edit", build(args.month, work, args.engine, args.jobs)))
-        rows.append(("nothing changed", build(args.month, work, args.engine, args.jobs)))
-        print(f"{'build':<24}{'papermill':>11}{'publishing':>12}{'wall':>9}  notebooks")
-        for name, r in rows:
-            print(f"{name:<24}{r['papermill']:>9.1f} s{r['publishing']:>10.1f} s{r['wall']:>7.1f} s  {r['ran']}")
-        for name, r in rows:
-            print(f"{name}: " + "; ".join(d.strip() for d in r["detail"]))
-        cold, edit = rows[0][1]["wall"], rows[1][1]["wall"]
-        print(f"aims: whole edition < 60 s: {'met' if cold < 60 else 'NOT met'} ({cold:.1f} s); "
-              f"commentary-only rebuild < 10 s: {'met' if edit < 10 else 'NOT met'} ({edit:.1f} s)")
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    return 0
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as tmp:
+        tmp = Path(tmp)
+        naive = float("nan")
+        if not args.skip_naive:
+            data = copy_project(tmp / "naive")
+            naive, _ = build(data, args.month, "--executor", "fresh", "--jobs", "1")
+            print(f"naive (plain papermill, a fresh kernel per page, one at a time) + publishing: {naive:.1f} s")
+        data = copy_project(tmp / "project")
+        cold, out = build(data, args.month)
+        print(f"cold build: {cold:.1f} s")
+        print("  " + "\n  ".join(line for line in out.splitlines()[1:] if line.strip()))
+        edited = edit_commentary(data, args.month)
+        commentary, out = build(data, args.month)
+        print(f"commentary-only rebuild ({edited.name}): {commentary:.1f} s")
+        print("  " + "\n  ".join(line for line in out.splitlines()[1:] if line.strip()))
+        nothing, _ = build(data, args.month)
+        print(f"nothing-changed rebuild: {nothing:.1f} s")
+        print(f"peak memory (largest process): {peak_mb():.0f} MB")
+    speed = naive / cold if naive == naive else float("nan")
+    print(f"cold {cold:.1f} s; commentary-only {commentary:.1f} s; nothing-changed {nothing:.1f} s; "
+          f"naive {naive:.1f} s; speed-up {speed:.1f}×")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,36 +1,47 @@
-"""`scorecard lint`: commentary that disagrees with the tables is reported; commentary that agrees is not."""
+"""`scorecard lint`: commentary in the notebooks that disagrees with the tables is reported; words that agree are not.
+
+Expected findings are written by hand from the January 2026 notebooks and the tables the edition
+printed (cell and paragraph numbers as JupyterLab shows them), never read back from lint itself.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
-from cli_run import run_cli
 
-from scorecard import commentary, lint
-from scorecard.commentary import Paragraph
-from scorecard.problems import EXIT_INVALID, EXIT_LINT
+from scorecard.content import lint
+from scorecard.engine import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMENTARY = ROOT / "commentary"
+DATA = ROOT / "data"
+NOTEBOOKS = ROOT / "notebooks"
+SC = "notebooks/2026-01/social-care.ipynb"
+SCS37 = (f"{SC}: cell 9, paragraph 3 (SCS37), sentence 1: quotes a target of 80.0% but the table's target is 85.0")
 
-# Which indicator each rated paragraph of January 2026 is about, in file order (read by a person).
+# Which indicator each rated paragraph of January 2026 is about, as (cell, paragraph): read by a person.
 JANUARY_PARAGRAPHS = {
-    "social-care": ["SCS19", "SCS34", "SCS08", "SCS13", "SCS29", "SCS40", "SCS42", "SCS43", "SCS01", "SCS18",
-                    "SCS37"],
-    "early-help": ["EH72-F", "EH-CASELOAD", "EH52-F"],
-    "education": ["SISE71", "EH43", "EY2", "SISE12", "CYPE23", "CYPE24", "CYPE8", "CYPE6", "CYPE22"],
     "send": [],
+    "social-care": [(7, 1, "SCS19"), (7, 2, "SCS34"), (8, 1, "SCS08"), (8, 2, "SCS13"), (8, 3, "SCS29"),
+                    (8, 4, "SCS40"), (8, 5, "SCS42"), (8, 6, "SCS43"), (9, 1, "SCS01"), (9, 2, "SCS18"),
+                    (9, 3, "SCS37")],
+    "early-help": [(7, 1, "EH72-F"), (7, 2, "EH-CASELOAD"), (8, 1, "EH52-F"), (8, 2, "CYPE8")],
+    "education": [(8, 1, "SISE71"), (8, 2, "EH43"), (8, 3, "EY2"), (9, 1, "SISE12"), (9, 2, "CYPE23"),
+                  (9, 3, "CYPE24"), (10, 1, "CYPE6"), (10, 2, "CYPE22")],
 }
 
 # Sentences of the January 2026 commentary that agree with its tables, and the indicator each is about.
 AGREEING = [
     ("SCS01", "GREEN", "The percentage re-referrals to Children's Social Work Services within 12 months of a previous "
-                       "referral was 22.4%, achieving the Target of below 25.0%. This performance compares to "
-                       "the latest published England average of 22.6%, and averages of "
-                       "20.5% for Kent's Statistical Neighbours and 28.4% for the South East (all comparative rates "
-                       "are for 2024/25)."),
+                       "referral was 22.4%, achieving the Target of below 25.0%. This performance compares to the "
+                       "latest published England average of 22.6%, and averages of 20.5% for Kent's Statistical "
+                       "Neighbours and 28.4% for the South East (all comparative rates are for 2024/25)."),
     ("CYPE8", "GREEN", "The rate of proven re-offending by children and young people has reduced further from 29.3 "
                        "to 28.7"),
     ("SCS13", "AMBER", "The percentage of children becoming subject to a child protection plan for the second or "
@@ -92,128 +103,209 @@ AGREEING = [
 
 
 @pytest.fixture(scope="module")
-def rows(january):
-    return {r["indicator"]: r for r in lint.kent_rows(january).to_dict("records")}
+def snap():
+    return snapshot.make(DATA, "2026-01")
 
 
 @pytest.fixture(scope="module")
-def findings(january):
-    return lint.lint_month(january, "2026-01", COMMENTARY, display_root="commentary")
+def facts(snap):
+    return {r.indicator: lint.facts_of(t, r) for t, r in lint.commentary.county_rows(snap.edition)}
 
 
-def test_scs37_target_is_reported(findings):
-    hits = [f for f in findings if f.indicator == "SCS37"]
-    assert len(hits) == 1
-    f = hits[0]
-    assert (f.file, f.line, f.paragraph, f.sentence, f.kind) == ("commentary/2026-01/social-care.md", 23, 11, 1,
-                                                                 "target")
-    assert "target of 80.0%" in f.message and "85.0" in f.message and "Target level of 80.0%" in f.message
-    assert f.text().startswith("commentary/2026-01/social-care.md:23: paragraph 11 (SCS37), sentence 1: ")
+@pytest.fixture(scope="module")
+def matcher(snap):
+    return lint.Matcher([r for _, r in lint.commentary.county_rows(snap.edition)])
 
 
-def test_january_has_no_other_disagreement(findings):
-    assert [(f.indicator, f.kind) for f in findings if f.kind != "missing"] == [("SCS37", "target")]
+@pytest.fixture()
+def notebooks(tmp_path):
+    """A private copy of notebooks/ that a test may edit."""
+    dest = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, dest)
+    return dest
 
 
-def test_red_and_amber_without_commentary(findings, january):
-    commented = {i for inds in JANUARY_PARAGRAPHS.values() for i in inds}
-    k = lint.kent_rows(january)
-    expected = set(k[k["rag"].isin(["RED", "AMBER"])]["indicator"]) - commented
-    assert expected >= {"APP17", "APP-EP", "SEND10", "CYPE25"}
-    missing = [f for f in findings if f.kind == "missing"]
-    assert {f.indicator for f in missing} == expected
-    assert all(f.line == 0 and f.file.startswith("commentary/2026-01/") for f in missing)
+def edit(notebooks: Path, section: str, cell: int, old: str | None, new: str) -> None:
+    """Replace ``old`` (which must occur once) in a cell (1-based), or append a paragraph when ``old`` is None."""
+    path = notebooks / "2026-01" / f"{section}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    src = nb.cells[cell - 1].source
+    if old is None:
+        nb.cells[cell - 1].source = src + "\n\n" + new
+    else:
+        assert src.count(old) == 1, old
+        nb.cells[cell - 1].source = src.replace(old, new)
+    nbformat.write(nb, path)
 
 
-@pytest.mark.parametrize("indicator,label,text", AGREEING, ids=[f"{a[0]}-{i}" for i, a in enumerate(AGREEING)])
-def test_no_false_alarm(indicator, label, text, rows, january):
-    p = Paragraph("x", "", label, text, 1, 1, "x.md")
-    assert lint.Matcher(lint.kent_rows(january)).match(text) == indicator
-    assert lint.check_paragraph(p, rows[indicator], lint._month_of(january)) == []
+def texts(snap, notebooks: Path) -> list[str]:
+    return [f.text() for f in lint.lint_edition(snap, notebooks, "2026-01")]
+
+
+def with_policy(snap, **policy):
+    prm = dataclasses.replace(snap.params, commentary_policy={**snap.params.commentary_policy,
+                                                              **{k.replace("_", "-"): v for k, v in policy.items()}})
+    return dataclasses.replace(snap, params=prm)
+
+
+# --- the shipped January edition ---------------------------------------------------------------
+
+def test_january_has_exactly_the_scs37_finding(snap):
+    assert texts(snap, NOTEBOOKS) == [SCS37]
+
+
+def test_scs37_finding_fields(snap):
+    (f,) = lint.lint_edition(snap, NOTEBOOKS, "2026-01")
+    assert (f.file, f.cell, f.paragraph, f.sentence, f.indicator, f.kind) == (SC, 9, 3, 1, "SCS37", "target")
 
 
 @pytest.mark.parametrize("section", sorted(JANUARY_PARAGRAPHS))
-def test_matcher_on_january(section, january):
-    m = lint.Matcher(lint.kent_rows(january))
-    c = commentary.load("2026-01", section, COMMENTARY)
-    assert [m.match(p.text, section) for p in c.rated] == JANUARY_PARAGRAPHS[section]
+def test_matcher_on_january(section, matcher):
+    paras = lint.read_notebook(NOTEBOOKS / "2026-01" / f"{section}.ipynb", section, section)
+    got = [(p.cell, p.index, matcher.match(p.text, section)) for p in paras if p.rag]
+    assert got == JANUARY_PARAGRAPHS[section]
 
 
-def test_matcher_on_titles_and_neighbours(january):
-    k = lint.kent_rows(january)
-    m = lint.Matcher(k)
-    assert all(m.match(r["title"]) == r["indicator"] for r in k.to_dict("records"))
-    assert m.match("Permanent exclusions from the secondary phase stood at 61 pupils.") == "EH44"
-    assert m.match("The average point score per Tech Level entry is 27.97.") == "CYPE25"
-    assert m.match("Early Help unit case audits rated good or outstanding were 92.4%.") == "EH-AUDIT"
-    assert m.match("As noted in SCS37, audits continue.") == "SCS37"
-    assert m.match("Recruitment campaigns continue across the county.") is None
+@pytest.mark.parametrize("indicator,label,text", AGREEING, ids=[f"{a[0]}-{i}" for i, a in enumerate(AGREEING)])
+def test_no_false_alarm(indicator, label, text, matcher, facts, snap):
+    assert matcher.match(text) == indicator
+    p = lint.Paragraph("x.ipynb", "", 1, 1, label, text)
+    assert lint.check_paragraph(p, facts[indicator], lint.periods.Month.parse("2026-01")) == []
 
 
-def test_drafts_from_the_tables_raise_nothing(january):
-    """commentary.draft writes sentences from the engine's rows; lint must agree with every one."""
-    paras = [Paragraph(r["section"], "", r["rag"], commentary.draft(r), i, i, "draft.md")
-             for i, r in enumerate(lint.kent_rows(january).to_dict("records"), start=1) if r["rag"]]
-    assert len(paras) > 40
-    assert [f.text() for f in lint.lint(january, paras) if f.kind != "missing"] == []
+def test_matcher_on_titles_and_neighbours(matcher, snap):
+    rows = [r for _, r in lint.commentary.county_rows(snap.edition)]
+    assert all(matcher.match(r.title) == r.indicator for r in rows)
+    assert matcher.match("Permanent exclusions from the secondary phase stood at 61 pupils.") == "EH44"
+    assert matcher.match("The average point score per Tech Level entry is 27.97.") == "CYPE25"
+    assert matcher.match("Early Help unit case audits rated good or outstanding were 92.4%.") == "EH-AUDIT"
+    assert matcher.match("As noted in SCS37, audits continue.") == "SCS37"
+    assert matcher.match("Recruitment campaigns continue across the county.") is None
 
 
-@pytest.mark.parametrize("old,new,indicator,kind,words", [
-    ("**GREEN:** The percentage re-referrals", "**AMBER:** The percentage re-referrals", "SCS01", "rag",
-     "labelled AMBER but the table rates it GREEN"),
-    ("was 22.4%, achieving", "was 22.9%, achieving", "SCS01", "value", "quotes 22.9% but the table shows 22.4%"),
-    ("below the floor standard of 75.0%", "below the floor standard of 70.0%", "SCS19", "floor",
-     "floor of 70.0% but the table's floor is 75.0"),
-    ("close to the Target of 90.0%", "close to the Target of 95.0%", "SCS08", "target",
-     "target of 95.0% but the table's target is 90.0"),
-    ("is 429 days", "is 439 days", "SCS29", "value", "quotes 439 days but the table shows 429.1 days"),
+def test_paragraphs_of_a_cell():
+    src = "## A heading\n\n**RED:** First line\ncontinues here.\n\n  \n**AMBER**: Second.\n\nNo label."
+    assert lint.paragraphs(src) == [("", "## A heading"), ("RED", "First line continues here."),
+                                    ("AMBER", "Second."), ("", "No label.")]
+
+
+# --- hand-made mistakes, each found once -------------------------------------------------------
+
+@pytest.mark.parametrize("section,cell,old,new,expected", [
+    ("social-care", 9, "**GREEN:** The percentage re-referrals", "**AMBER:** The percentage re-referrals",
+     f"{SC}: cell 9, paragraph 1 (SCS01): labelled AMBER but the table rates it GREEN (22.4% against a target of "
+     "25.0)"),
+    ("social-care", 9, "was 22.4%, achieving", "was 22.9%, achieving",
+     f"{SC}: cell 9, paragraph 1 (SCS01), sentence 1: quotes 22.9% but the table shows 22.4% for Jan-26"),
+    ("social-care", 8, "close to the Target of 90.0%", "close to the Target of 95.0%",
+     f"{SC}: cell 8, paragraph 1 (SCS08), sentence 1: quotes a target of 95.0% but the table's target is 90.0"),
+    ("social-care", 7, "below the floor standard of 75.0%", "below the floor standard of 70.0%",
+     f"{SC}: cell 7, paragraph 1 (SCS19), sentence 1: quotes a floor of 70.0% but the table's floor is 75.0 (from "
+     "the commentary)"),
+    ("social-care", 8, "is 429 days", "is 439 days",
+     f"{SC}: cell 8, paragraph 3 (SCS29), sentence 1: quotes 439 days but the table shows 429.1 days for Jan-26"),
+    ("social-care", 8, "no more than 15 children/young people.", "no more than 15 children/young people. It is "
+     "rated green.",
+     f"{SC}: cell 8, paragraph 5 (SCS42), sentence 2: says 'green' but the table rates it AMBER"),
+    ("early-help", 8, "from 29.3 to 28.7", "from 29.9 to 28.7",
+     "notebooks/2026-01/early-help.ipynb: cell 8, paragraph 2 (CYPE8), sentence 1: quotes an earlier figure of "
+     "29.9 but the table's earlier figures are 33.1%, 30.4%, 29.3%, 33.5%"),
+    ("social-care", 9, None, "**GREEN:** Recruitment campaigns continue across the county.",
+     f"{SC}: cell 9, paragraph 4: GREEN paragraph is about no indicator on the county's pages; name it as its table "
+     "does, or write its code: \"Recruitment campaigns continue across the county.\""),
 ])
-def test_planted_errors_are_found(old, new, indicator, kind, words, january, tmp_path):
-    root = tmp_path / "commentary"
-    shutil.copytree(COMMENTARY / "2026-01", root / "2026-01")
-    path = root / "2026-01" / "social-care.md"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    found = [f for f in lint.lint_month(january, "2026-01", root) if f.kind != "missing" and f.indicator != "SCS37"]
-    assert len(found) == 1, [f.text() for f in found]
-    assert (found[0].indicator, found[0].kind) == (indicator, kind)
-    assert words in found[0].message
+def test_mistakes_are_found(section, cell, old, new, expected, snap, notebooks):
+    edit(notebooks, section, cell, old, new)
+    assert sorted(texts(snap, notebooks)) == sorted([SCS37, expected])
 
 
-def test_wrong_words_in_text_and_earlier_figures(january, rows):
-    month = lint._month_of(january)
-    p = Paragraph("education", "", "AMBER", "The average points score per A Level entry (Key Stage 5) at 34.86 is "
-                  "just below the target of 35.00 so is green.", 1, 1, "x.md")
-    found = lint.check_paragraph(p, rows["CYPE23"], month)
-    assert [(f.kind, f.sentence) for f in found] == [("rag", 1)] and "says 'green'" in found[0].message
-    p = Paragraph("education", "", "GREEN", "The rate of proven re-offending by children and young people has "
-                  "reduced further from 29.9 to 28.7", 1, 1, "x.md")
-    found = lint.check_paragraph(p, rows["CYPE8"], month)
-    assert [f.kind for f in found] == ["value"] and "earlier figure of 29.9" in found[0].message
+def test_fixing_scs37_leaves_nothing(snap, notebooks):
+    edit(notebooks, "social-care", 9, "at the Target level of 80.0%", "above the Target level of 85.0%")
+    assert texts(snap, notebooks) == []
 
 
-def test_quotes_roles():
-    qs = lint.quotes("It was 26.1% against a target range of 17.5% - 22.5% and England's 24.5% (2024/25), "
-                     "up from 25.0% in March 2025, by 1.5 percentage points over 12 months.")
-    assert [(q.value, q.role) for q in qs] == [(26.1, ""), (17.5, "target"), (22.5, "target"), (24.5, "benchmark"),
-                                               (25.0, "history"), (2025, "skip"), (1.5, "skip"), (12, "skip")]
-    assert qs[-2].unit_word == "points"  # "2024/25" is not read as a number at all
+# --- what each commentary policy demands -------------------------------------------------------
+
+def test_rated_demands_every_red_and_amber(snap, notebooks):
+    # SEND's commentary is free text: under "rated" every RED or AMBER SEND row the edition printed is missing
+    found = lint.lint_edition(with_policy(snap, send="rated"), notebooks, "2026-01")
+    missing = [f for f in found if f.kind == "missing"]
+    assert [f.indicator for f in missing] == ["APP17", "APP-EP", "SEND-REVIEW12", "CYPE1", "SEND10"]
+    assert all(f.file == "notebooks/2026-01/send.ipynb" and f.cell == 0 for f in missing)
+    assert missing[0].text().startswith("notebooks/2026-01/send.ipynb: APP17 is rated RED (31.6% for Jan-26, "
+                                        "target 65) but no paragraph is about it")
 
 
-def test_cli_lint_exit_codes(capsys, monkeypatch, tmp_path):
-    monkeypatch.chdir(ROOT)
-    code, out, err = run_cli(["lint", "--month", "2026-01"], capsys, monkeypatch)
-    assert code == 0, err
-    lines = out.splitlines()
-    assert any(ln.startswith("commentary/2026-01/social-care.md:23: paragraph 11 (SCS37)") for ln in lines)
-    assert lines[-1].endswith("finding(s) in the commentary for 2026-01")
-    code, out, err = run_cli(["lint", "--month", "2026-01", "--strict"], capsys, monkeypatch)
-    assert code == EXIT_LINT and "FAILED (--strict)" in err
-    code, out, err = run_cli(["lint", "--month", "2026-01", "--commentary", tmp_path], capsys, monkeypatch)
-    assert code == EXIT_INVALID and "scorecard new-month 2026-01" in err
+def test_rated_education_lists_the_uncovered(snap, notebooks):
+    found = lint.lint_edition(with_policy(snap, education="rated"), notebooks, "2026-01")
+    missing = [f.indicator for f in found if f.kind == "missing"]
+    # RED/AMBER on the education pages (printed ratings), less those the January commentary covers
+    assert missing == ["EY14", "EY15", "SISE16", "SISE19", "CYPE25", "EH47", "EY14-CICGAP", "EY14-SENSGAP",
+                       "EY14-EHCPGAP", "SISE4-CICGAP", "SISE4-EHCPGAP", "SISE12-SENSGAP", "SISE12-EHCPGAP"]
 
 
-def test_finding_as_problem(findings):
-    p = next(f for f in findings if f.indicator == "SCS37").problem()
-    assert p.severity == "warning" and p.line().startswith("WARNING: commentary/2026-01/social-care.md:23 [SCS37]")
+def test_rated_missing_paragraph(snap, notebooks):
+    edit(notebooks, "early-help", 7, "**AMBER:** The percentage of referrals to an Early Help Unit where a previous "
+         "episode ended within 12 months is 26.0%, which is just above the target of 25.0%.\n\n", "")
+    found = [f.text() for f in lint.lint_edition(snap, notebooks, "2026-01") if f.kind == "missing"]
+    assert found == ["notebooks/2026-01/early-help.ipynb: EH72-F is rated AMBER (26.0% for Jan-26, target 25.0) but "
+                     "no paragraph is about it (commentary policy 'rated'): \"Percentage of referrals to an Early "
+                     "Help Unit where a previous episode ended within 12 months\""]
+
+
+def test_changed_demands_only_changed_figures(snap, notebooks):
+    # SCS13 printed 26.1 in Dec-25 and Jan-26 (unchanged); SCS08 went from 90.0 to 88.8
+    for old in ("**AMBER:** The Percentage of Returner Interviews", "**AMBER:** The percentage of children becoming"):
+        path = notebooks / "2026-01" / "social-care.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        paras = nb.cells[7].source.split("\n\n")
+        nb.cells[7].source = "\n\n".join(p for p in paras if not p.startswith(old))
+        nbformat.write(nb, path)
+    rated = [f.indicator for f in lint.lint_edition(snap, notebooks, "2026-01") if f.kind == "missing"]
+    assert rated == ["SCS08", "SCS13"]
+    changed = [f.indicator for f in lint.lint_edition(with_policy(snap, social_care="changed"), notebooks, "2026-01")
+               if f.kind == "missing"]
+    assert changed == ["SCS08"]
+
+
+def test_changed_is_the_january_education_policy(snap):
+    # EH43 is the one RED/AMBER education row whose figure changed since December (35 -> 32)
+    assert snap.params.policy_for("education") == "changed"
+    assert [r.indicator for r in lint.commentary.required(snap, "education")] == ["EH43"]
+
+
+def test_none_demands_nothing(snap, notebooks):
+    path = notebooks / "2026-01" / "social-care.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = nb.cells[:6]           # the heading only
+    nbformat.write(nb, path)
+    assert [f.indicator for f in lint.lint_edition(snap, notebooks, "2026-01")] == \
+        ["SCS08", "SCS13", "SCS19", "SCS29", "SCS34", "SCS40", "SCS42", "SCS43"]
+    assert texts(with_policy(snap, social_care="none"), notebooks) == []
+
+
+# --- the command -------------------------------------------------------------------------------
+
+def cli(*args, cwd=ROOT):
+    env = {**os.environ, "SCORECARD_TODAY": "2026-03-15"}
+    return subprocess.run([sys.executable, "-m", "scorecard", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_lint():
+    r = cli("lint", "--month", "2026-01")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [SCS37]
+    r = cli("lint", "--month", "2026-01", "--strict")
+    assert r.returncode == 5 and r.stdout.splitlines() == [SCS37]
+    assert r.stderr.strip() == "ERROR (--strict): 1 commentary finding(s) for 2026-01"
+
+
+def test_cli_lint_bad_month_and_no_notebooks(tmp_path):
+    r = cli("lint", "--month", "2026-13")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == ["ERROR: --month: '2026-13' is not a month like "
+                                                                   "2026-01"]
+    shutil.copytree(DATA, tmp_path / "data")
+    r = cli("lint", "--month", "2026-01", "--data", str(tmp_path / "data"))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "scorecard new-month 2026-01" in r.stderr

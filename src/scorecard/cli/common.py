@@ -63,13 +63,14 @@ def repo_root(data: Path) -> Path:
 
 
 def guard_out(out: Path, data: Path, what: str = "--out") -> Path:
-    """An output folder may not be (or contain) the repository's own inputs."""
-    from ..fsutil import inside
+    """An output folder may not be (or contain) the repository's own inputs or the build's working folder,
+    and may not be a file or a folder of something else (publishing replaces the whole folder)."""
+    from ..fsutil import TEMP_MARK, inside
 
     out = Path(out).resolve()
     root = repo_root(data)
-    protected = [Path(data).resolve(), root / "params", root / "notebooks", root / "src", root / "tests",
-                 root / ".git", root / "tools"]
+    protected = [Path(data).resolve(), root / "params", root / "notebooks", root / "build", root / "src",
+                 root / "tests", root / ".git", root / "tools"]
     for p in protected:
         if inside(out, p) or inside(p, out) and p.exists():
             raise ScorecardError(f"{what} {out}: would write into {p}; choose another folder (e.g. _site)",
@@ -77,4 +78,16 @@ def guard_out(out: Path, data: Path, what: str = "--out") -> Path:
     if out == root or (root / ".git").exists() and inside(root, out):
         raise ScorecardError(f"{what} {out}: is the repository folder; choose another folder (e.g. _site)",
                              EXIT_INVALID)
+    if out.exists() and not out.is_dir():
+        raise ScorecardError(f"{what} {out}: is a file, not a folder; give the site's folder (e.g. _site)",
+                             EXIT_INVALID)
+    if out.is_dir() and not is_site(out) and any(not p.name.startswith(TEMP_MARK) for p in out.iterdir()):
+        raise ScorecardError(f"{what} {out}: is a folder of other files, not a published site (it has no "
+                             "index.html and site_libs/); publishing would replace it; give a new folder or the "
+                             "site's", EXIT_INVALID)
     return out
+
+
+def is_site(folder: Path) -> bool:
+    """A folder a build published: the list of editions and the site's own scripts and styles."""
+    return (folder / "index.html").is_file() and (folder / "site_libs").is_dir()

@@ -96,7 +96,7 @@ def new_month(month: str = typer.Argument(..., help="the new edition's month, e.
         if not rows:
             say(f"  {name}: none (commentary policy '{done.policies[section]}')")
         for r in rows:
-            say(f"  {name}: {r.label} {r.rag}: {r.title}")
+            say(f"  {name}: {r.code or r.indicator} {r.rag}: {r.title}")
     say(f"next: write the commentary in notebooks/{done.month}/ (JupyterLab), confirm the date and notes in "
         f"params/{done.month}.yml, then scorecard lint --month {done.month}")
 

@@ -62,8 +62,9 @@ def _dupes(c: Checker, name: str) -> None:
     for r in c.ds.records(name):
         k = tuple(r[x] for x in keys)
         if k in first:
-            c.add(name, r["_row"], ", ".join(keys), f"duplicate row: {' / '.join(x for x in k if x)} is already on "
-                                                    f"row {first[k]}", kind="duplicate row")
+            shown = " / ".join(str(x) for x in k if x != "")
+            c.add(name, r["_row"], ", ".join(keys), f"duplicate row: {shown} is already on row {first[k]}",
+                  kind="duplicate row")
         else:
             first[k] = r["_row"]
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..errors import Report
 
-MAX_BYTES = 20 * 1024 * 1024      # a month's figures are kilobytes; data/ is well under 2 MB
-MAX_ROWS = 200_000
+MAX_BYTES = 100 * 1024 * 1024     # a month's figures are kilobytes; a county's data/ is under 2 MB
+MAX_ROWS = 1_000_000
+FILE_LIMIT = 20 * 1024 * 1024      # an analyst's file for ingest: a month's figures are kilobytes
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -48,8 +49,7 @@ def open_regular(path: Path, report: Report, name: str, limit: int = MAX_BYTES) 
                    kind="not a file")
         return None
     if st.st_size > limit:
-        report.add(name, 0, "", f"is {st.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
-                   kind="too large")
+        report.add(name, 0, "", f"is {_size(st.st_size, limit)}; the limit is {_size(limit)}", kind="too large")
         return None
     try:
         with open(path, "rb") as fh:
@@ -58,17 +58,25 @@ def open_regular(path: Path, report: Report, name: str, limit: int = MAX_BYTES) 
         report.add(name, 0, "", f"cannot be read ({exc.strerror})", kind="unreadable file")
         return None
     if len(data) > limit:
-        report.add(name, 0, "", f"is larger than the limit of {limit / 1e6:.0f} MB", kind="too large")
+        report.add(name, 0, "", f"is larger than the limit of {_size(limit)}", kind="too large")
         return None
     return data
 
 
-def read(path: Path, report: Report, display: str | None = None, required: bool = True) -> Table | None:
+def _size(n: int, unit_of: int | None = None) -> str:
+    """A size for a message in the limit's unit: '26.2 MB' against '21 MB', '300 KB' against '256 KB'."""
+    if (unit_of or n) >= 1e6:
+        return f"{n / 1e6:.1f} MB" if unit_of else f"{n / 1e6:.0f} MB"
+    return f"{n / 1e3:.0f} KB"
+
+
+def read(path: Path, report: Report, display: str | None = None, required: bool = True,
+         limit: int = MAX_BYTES) -> Table | None:
     """Read a CSV as text; on any problem add one line to ``report`` and return None."""
     name = display or str(path)
     if not required and not Path(path).exists():
         return None
-    raw = open_regular(Path(path), report, name)
+    raw = open_regular(Path(path), report, name, limit)
     if raw is None:
         return None
     try:
@@ -90,6 +98,10 @@ def read(path: Path, report: Report, display: str | None = None, required: bool 
         report.add(name, 0, "", f"has {len(records) - 1:,} rows; the limit is {MAX_ROWS:,}", kind="too many rows")
         return None
     header = [h.strip() for h in records[0]]
+    if any(_CONTROL.search(h) for h in header):
+        report.add(name, 1, "", "the header contains a control character (such as NUL); remove it",
+                   kind="control character")
+        return None
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         report.add(name, 1, ", ".join(dup), "column named twice in the header", kind="duplicate column")

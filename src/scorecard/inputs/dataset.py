@@ -52,9 +52,10 @@ def check_schema(table: csvfile.Table, schema: pa.DataFrameSchema, name: str, re
             seen.add((idx, col))
             check, bad = str(case["check"]), case["failure_case"]
             if check.startswith(("coerce_dtype", "dtype")):
-                msg = f"'{bad}' is not a whole number"
+                msg = f"'{str(bad)[:60]}' is not a whole number"
             else:
-                msg = f"'{bad}' {check}" if str(bad) else check
+                text = " ".join(str(bad).split())
+                msg = f"'{text[:60]}...' {check}" if len(text) > 60 else f"'{text}' {check}" if text else check
             report.add(name, int(idx), str(col), msg, kind=f"{col}: invalid value")
         if len(report.problems) == before:   # a failure without a row: say so rather than fail silently
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "the file failed its checks"

@@ -129,7 +129,7 @@ def read_sources(path: Path, ds: Dataset, report: Report, display: str | None = 
     name = display or str(path)
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        table = csvfile.read(Path(path), report, display=name)
+        table = csvfile.read(Path(path), report, display=name, limit=csvfile.FILE_LIMIT)
         if table is None:
             if report.problems and report.problems[-1].kind == "not UTF-8" and _is_zip(path):
                 report.problems.pop()

@@ -21,7 +21,8 @@ KEYS = {"month", "title", "produced_by", "publication_date", "districts", "notes
 NOTE_KEYS = {"text", "guidance", "indicators", "blocks", "sections", "confirmed"}
 POLICIES = {
     "rated": "a paragraph for every indicator on the county pages rated RED or AMBER",
-    "changed": "a paragraph only where the figures changed since the last edition and a target exists",
+    "changed": "a paragraph for every indicator on the county's pages rated RED or AMBER whose figure changed "
+               "since the last edition (and so has a target)",
     "none": "no paragraph is required",
 }
 PLACEHOLDER = "TO CONFIRM"

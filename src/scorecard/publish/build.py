@@ -97,7 +97,7 @@ def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", j
     if stale:
         say(f"executing {len(stale)} of {len(states)} notebooks ({executor_name} kernels)")
         with temp_dir(month_dir, "run") as tmp:
-            ex = executor(executor_name, jobs, scheduler)
+            ex = executor(executor_name, jobs, scheduler, log=month_dir / "kernels.log")
             n = [0]
 
             def done(r: Result) -> None:
@@ -115,8 +115,8 @@ def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", j
                     kept = failed / r.path.name
                     if r.path.exists():
                         shutil.move(str(r.path), kept)
-                    where = f"cell {r.cell}" if r.cell else "before any cell ran"
-                    lines.append(f"ERROR: notebook {r.job.source} (page {r.job.name}) failed at {where}: {r.error}; "
+                    where = f"at cell {r.cell}" if r.cell else "before any cell ran"
+                    lines.append(f"ERROR: notebook {r.job.source} (page {r.job.name}) failed {where}: {r.error}; "
                                  f"executed copy kept in {kept}")
                 lines.append(f"ERROR: nothing was published; the executed notebooks in {executed_dir} were not changed")
                 raise ScorecardError(lines, EXIT_BUILD)
@@ -173,10 +173,10 @@ def _drafts(plan) -> list[str]:
     out = []
     for job in plan:
         nb = nbm.read(job.source)
-        for i, src, tags in nbm.markdown_cells(nb):
-            if nbm.DRAFT_MARK in src or nbm.DRAFT_TAG in tags:
-                out.append(f"ERROR: {job.source}: cell {i}: draft commentary is not confirmed (edit it and remove "
-                           f"'{nbm.DRAFT_MARK}')")
+        for i, src, _tags in nbm.markdown_cells(nb):
+            if nbm.DRAFT_MARK in src:
+                out.append(f"ERROR: {job.source}: cell {i}: draft commentary is not confirmed (rewrite it in your "
+                           f"own words and delete '{nbm.DRAFT_MARK}')")
     return out
 
 

@@ -23,6 +23,7 @@ import ctypes
 import os
 import queue
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -54,18 +55,17 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
 
 
-def _source_cell(nb: nbformat.NotebookNode) -> int | None:
-    """The 1-based number, in the source notebook, of the cell that raised."""
-    n = 0
-    for c in nb.cells:
-        tags = c.metadata.get("tags", [])
-        if {"injected-parameters", "papermill-error-cell-tag", RESET_TAG} & set(tags):
-            continue
-        n += 1
-        if c.cell_type == "code" and (c.metadata.get("papermill", {}).get("exception")
-                                      or any(o.get("output_type") == "error" for o in c.get("outputs", []))):
-            return n
-    return None
+def _source_number(index: int, source: nbformat.NotebookNode, reset: bool) -> int:
+    """The 1-based number, in the source notebook (as JupyterLab shows it), of the executed cell ``index``.
+
+    The executed copy has the reset cell first (warm kernels) and papermill's injected parameters
+    right after the parameters cell; neither is in the source notebook.
+    """
+    params = next((i for i, c in enumerate(source.cells) if nbm.PARAMETERS_TAG in c.metadata.get("tags", [])), -1)
+    n = index - (1 if reset else 0)            # 0-based, without the reset cell
+    if params >= 0 and n > params + 1:          # after the injected parameters
+        n -= 1
+    return n + 1
 
 
 def _prepared(state: State, reset: bool) -> nbformat.NotebookNode:
@@ -78,7 +78,8 @@ def _prepared(state: State, reset: bool) -> nbformat.NotebookNode:
     return nb
 
 
-def run_one(state: State, month: str, snapshot: Path, out_dir: Path, km=None, cwd: Path | None = None) -> Result:
+def run_one(state: State, month: str, snapshot: Path, out_dir: Path, km=None, cwd: Path | None = None,
+            reset: bool = True) -> Result:
     """Execute one page's notebook with papermill; never raises (the result says what went wrong)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -86,7 +87,8 @@ def run_one(state: State, month: str, snapshot: Path, out_dir: Path, km=None, cw
     job = state.job
     out = Path(out_dir) / f"{job.name}.ipynb"
     start = time.perf_counter()
-    nb = _prepared(state, reset=km is not None)
+    reset = reset and km is not None
+    nb = _prepared(state, reset=reset)
     kwargs = {"km": km} if km is not None else {}
     error, cell = "", None
     try:
@@ -95,12 +97,10 @@ def run_one(state: State, month: str, snapshot: Path, out_dir: Path, km=None, cw
                                  report_mode=False, **kwargs)
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {(str(exc.evalue).strip().splitlines() or [''])[0]}"
-        nb = getattr(exc, "nb", None) or nb
+        cell = _source_number(exc.cell_index, state.source_nb, reset=reset)
     except Exception as exc:  # noqa: BLE001 - kernel died, unreadable notebook, ...
         error = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"
     nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
-    if error:
-        cell = _source_cell(nb)
     nb.metadata[META] = {"code": state.code, "words": state.words, "source": str(job.source), "month": month,
                          "section": job.section, "district": job.district}
     nb.metadata.pop("papermill", None)
@@ -118,16 +118,38 @@ class Executor:
         raise NotImplementedError
 
 
+def start_kernel(cwd: Path, log: Path | None):
+    """A kernel that dies with the thread that started it; its own chatter goes to ``log``."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    stream = open(log, "ab") if log else subprocess.DEVNULL   # noqa: SIM115 - the kernel keeps it open
+    km.start_kernel(preexec_fn=_die_with_parent, cwd=str(cwd), stderr=stream, stdout=stream)
+    return km
+
+
+def stop_kernel(km) -> None:
+    with contextlib.suppress(Exception):
+        km.shutdown_kernel(now=True)
+
+
 class Fresh(Executor):
-    """Plain papermill: a new kernel for every page, ``jobs`` pages at a time."""
+    """Plain papermill: a new kernel for every page, ``jobs`` pages at a time (the naive path)."""
 
     name = "fresh"
 
-    def __init__(self, jobs: int = 1):
-        self.jobs = max(1, jobs)
+    def __init__(self, jobs: int = 1, log: Path | None = None):
+        self.jobs, self.log = max(1, jobs), log
 
     def run(self, states, month, snapshot, out_dir, on_done=None):
-        return _threaded(states, self.jobs, lambda s, _: run_one(s, month, snapshot, out_dir), on_done)
+        def work(state: State, _worker: dict) -> Result:
+            km = start_kernel(state.job.source.parent, self.log)
+            try:
+                return run_one(state, month, snapshot, out_dir, km=km, reset=False)
+            finally:
+                stop_kernel(km)
+
+        return _threaded(states, self.jobs, work, on_done)
 
 
 class Warm(Executor):
@@ -135,28 +157,22 @@ class Warm(Executor):
 
     name = "warm"
 
-    def __init__(self, jobs: int | None = None):
-        self.jobs = max(1, jobs or min(os.cpu_count() or 1, 4))
+    def __init__(self, jobs: int | None = None, log: Path | None = None):
+        self.jobs, self.log = max(1, jobs or min(os.cpu_count() or 1, 4)), log
 
     def run(self, states, month, snapshot, out_dir, on_done=None):
-        from jupyter_client.manager import KernelManager
-
         def work(state: State, worker: dict) -> Result:
             km = worker.get("km")
             if km is None or not km.is_alive():
-                km = KernelManager(kernel_name=KERNEL)
-                km.start_kernel(preexec_fn=_die_with_parent, cwd=str(state.job.source.parent))
-                worker["km"] = km
+                km = worker["km"] = start_kernel(state.job.source.parent, self.log)
             result = run_one(state, month, snapshot, out_dir, km=km)
             if not result.ok and not km.is_alive():
                 worker.pop("km", None)
             return result
 
         def stop(worker: dict) -> None:
-            km = worker.get("km")
-            if km is not None:
-                with contextlib.suppress(Exception):
-                    km.shutdown_kernel(now=True)
+            if worker.get("km") is not None:
+                stop_kernel(worker["km"])
 
         return _threaded(states, self.jobs, work, on_done, stop)
 
@@ -226,13 +242,13 @@ def _threaded(states: list[State], n: int, work: Callable[[State, dict], Result]
     return results
 
 
-def executor(name: str, jobs: int | None = None, scheduler: str = "") -> Executor:
+def executor(name: str, jobs: int | None = None, scheduler: str = "", log: Path | None = None) -> Executor:
     from ..errors import EXIT_INVALID, ScorecardError
 
     if name == "warm":
-        return Warm(jobs)
+        return Warm(jobs, log)
     if name == "fresh":
-        return Fresh(jobs or 1)
+        return Fresh(jobs or 1, log)
     if name == "dask":
         if not scheduler:
             raise ScorecardError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)", EXIT_INVALID)
