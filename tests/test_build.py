@@ -48,7 +48,7 @@ def test_bad_data_publishes_nothing(published):
     obs = published / "data" / "observations.csv"
     original = obs.read_bytes()
     try:
-        obs.write_bytes(original.replace(b"APP17,Kent,,2025-07,51.9", b"APP17,Kent,,2025-07,51,9", 1))
+        obs.write_bytes(original.replace(b"APP17,Kent,,2025-07,51.9", b'APP17,Kent,,2025-07,"51,9"', 1))
         done = scorecard("build", "--month", "2026-01", "--data", str(published / "data"), "--out", str(site))
     finally:
         obs.write_bytes(original)

@@ -2,11 +2,13 @@
 
 Every failure is one line per problem and a documented exit code (see ``scorecard --help``):
 bad input exits 2 and changes nothing; a failed build exits 4 and leaves the published site as
-it was. Typer's own usage errors (an unknown option, a missing argument) are one line and exit 2.
+it was. Typer's own usage errors (an unknown option, a missing argument) are one line and exit 2;
+an unexpected error (a bug) is one line too and exits 4 (``SCORECARD_DEBUG=1`` shows its traceback).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -63,3 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         fail([f"ERROR: {exc.filename or 'the file system'}: {why}; nothing was published"], EXIT_BUILD)
+    except Exception as exc:  # noqa: BLE001 - a bug, still one line (SCORECARD_DEBUG=1 shows the traceback)
+        if os.environ.get("SCORECARD_DEBUG"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        fail([f"ERROR: internal error ({type(exc).__name__}: {first}); nothing was published; please report it "
+              "with the command you ran (SCORECARD_DEBUG=1 shows the details)"], EXIT_BUILD)

@@ -46,10 +46,16 @@ def csv_text(columns: Sequence[str], rows: Iterable[dict]) -> str:
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow([neutral(c) for c in columns])
+    w.writerow([_one_record(neutral(c)) for c in columns])
     for r in rows:
-        w.writerow([_plain(r.get(c)) for c in columns])
+        w.writerow([_one_record(_plain(r.get(c))) for c in columns])
     return buf.getvalue()
+
+
+def _one_record(text: str) -> str:
+    """A carriage return inside a cell as a line feed: the writer quotes a cell with a line feed, but not one
+    with a lone CR, which many readers (Excel among them) take for the end of the row."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _set(cell, value, decimals: int | None = None) -> None:
@@ -63,7 +69,9 @@ def _set(cell, value, decimals: int | None = None) -> None:
         if decimals is not None:
             cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
     else:
-        cell.value = str(value)
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))   # a control character cannot be saved
         cell.data_type = "s"   # never a formula, whatever the text starts with
 
 

@@ -3,10 +3,12 @@
 Markdown is parsed by markdown-it-py with raw HTML off, so ``<script>``, ``<iframe>``, ``<meta>``
 and event attributes arrive on the page as visible text. Images are not rendered (a picture could
 load a local file or the network). Links may only go to ``mailto:``, an anchor or a relative
-page; an ``http(s)`` link is shown as its words followed by the address in brackets, so nothing
-on a page points at the network. :func:`to_html` is what the website shows; :func:`to_pandoc`
-writes the same text as Markdown in which every character is escaped, so that Pandoc and Quarto
-(shortcodes such as ``{{< include >}}``, raw HTML, maths) can do nothing but print it.
+page that stays on the site (no absolute path, no ``../`` above the site's root, encoded or not:
+:func:`safe_href`); any other link is left as its text, and an ``http(s)`` link is shown as its
+words followed by the address in brackets, so nothing on a page points at the network.
+:func:`to_html` is what the website shows; :func:`to_pandoc` writes the same text as Markdown in
+which every character is escaped, so that Pandoc and Quarto (shortcodes such as ``{{< include >}}``,
+raw HTML, maths) can do nothing but print it.
 """
 
 from __future__ import annotations
@@ -14,19 +16,43 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _SAFE_LINK = re.compile(r"^(mailto:[^\s<>]+|#[\w.-]*|(?![a-z][a-z0-9+.-]*:)(?!//)(?!\\\\)[\w./#?=&%-]+)$", re.I)
 _WEB_LINK = re.compile(r"^https?://", re.I)
+MAX_UP = 1   # a page is one folder below the site's root (<site>/<month>/page.html): "../" reaches the root
+
+
+def safe_href(url: str) -> bool:
+    """A link that stays on the site: mailto:, an anchor, or a relative page that does not climb out of the
+    site (no absolute path, no more than one ``../``, ``%2e%2e`` and backslashes included, as browsers read them)."""
+    u = url.strip()
+    if not _SAFE_LINK.match(u):
+        return False
+    if u.lower().startswith("mailto:") or u.startswith("#"):
+        return True
+    path = unquote(u).split("#", 1)[0].split("?", 1)[0]
+    if path.startswith("/") or "\\" in path or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):
+        return False
+    depth = 0
+    for part in path.split("/"):
+        if part == "..":
+            depth -= 1
+            if depth < -MAX_UP:
+                return False
+        elif part not in ("", "."):
+            depth += 1
+    return True
 
 
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_block", "html_inline"])
-    md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip())) or bool(_WEB_LINK.match(url.strip()))
+    md.validateLink = lambda url: safe_href(url) or bool(_WEB_LINK.match(url.strip()))
     return md
 
 
@@ -40,7 +66,7 @@ def _clean(tokens: list[Token]) -> list[Token]:
         for child in tok.children:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
-                if _SAFE_LINK.match(href) and not _WEB_LINK.match(href):
+                if safe_href(href) and not _WEB_LINK.match(href):
                     out.append(child)
                     href_stack.append(None)
                 else:

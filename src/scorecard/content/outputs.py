@@ -5,7 +5,8 @@ name) so that both publishers find tables, charts and words without reading HTML
 container plus their Vega-Lite spec as JSON data (``<script type="application/json">``, never
 executed) and the text alternative; the site's one chart script draws them from the local Vega
 bundle. Words are Markdown rendered safely (:mod:`.markdown`) as HTML, with an escaped Markdown
-copy for Pandoc.
+copy for Pandoc. A table's CSV is made by :mod:`.downloads` (text that would run as a formula is
+neutralised), like every other download.
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ def show_chart(spec: dict, description: str, name: str = "") -> None:
              {"kind": "chart", "id": cid, "name": name, "spec_hash": h, "description": description})
 
 
+def table_csv(frame: pd.DataFrame) -> str:
+    """The CSV beside a table: its text cells neutralised so that a spreadsheet never runs one as a formula."""
+    from .downloads import csv_text
+
+    columns = [str(c) for c in frame.columns]
+    values = frame.astype(object).where(frame.notna(), None)
+    return csv_text(columns, [dict(zip(columns, row)) for row in values.itertuples(index=False, name=None)])
+
+
 def show_table(html_body: str, title: str, frame: pd.DataFrame, csv_name: str, table_id: str, block: str = "",
                team: str = "") -> None:
     """One table: its HTML with a CSV download link, and the CSV itself (publishers save it as ``csv_name``)."""
@@ -61,7 +71,7 @@ def show_table(html_body: str, title: str, frame: pd.DataFrame, csv_name: str, t
             f'Download this table as CSV</a></p>') if csv_name else ""
     body = f'<div class="sc-table" data-table="{html.escape(table_id)}">{html_body}{link}</div>'
     plain = f"{title}\n{frame.to_string(index=False)}"
-    _display({"text/html": body, "text/csv": frame.to_csv(index=False), "text/plain": plain},
+    _display({"text/html": body, "text/csv": table_csv(frame), "text/plain": plain},
              {"kind": "table", "id": table_id, "block": block, "team": team, "csv": csv_name, "title": title})
 
 

@@ -1,7 +1,8 @@
 """Loading a data folder: every file read by the one CSV reader, checked against its schema, typed.
 
 Loading never raises for bad input: it returns problems that name the file, the row (as a
-spreadsheet numbers it) and the column. Relations between files are checked in :mod:`.checks`.
+spreadsheet numbers it) and the column. A data file that is a link to a file outside the data
+folder is refused unread (what data/ holds is published). Relations between files are checked in :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -136,6 +137,20 @@ class Dataset:
                 for r in self.frames["layout/titles.csv"].to_dict("records")}
 
 
+def linked_outside(path: Path, root: Path, report: Report) -> bool:
+    """A data file that is a link to a file elsewhere (``glossary.csv -> ~/.ssh/id_rsa``) is not read: what
+    the data folder holds is published, so it must hold the file itself. One problem, True, if so."""
+    try:
+        target, home = Path(path).resolve(), Path(root).resolve()
+    except (OSError, RuntimeError):      # a loop of links
+        return False                     # the reader says it cannot be read
+    if home in target.parents or not target.is_file():
+        return False                     # inside, or not a file (a device or pipe: the reader refuses it)
+    report.add(str(path), 0, "", f"is a link to a file outside the data folder ({target}); copy the file into "
+                                 "the data folder instead", kind="link outside")
+    return True
+
+
 def empty_frame(schema: pa.DataFrameSchema) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.columns})
 
@@ -150,13 +165,16 @@ def load(root: Path) -> tuple[Dataset | None, Report]:
         if name in OPTIONAL and not path.exists():
             frames[name] = empty_frame(schema)
             continue
+        if linked_outside(path, root, report):
+            continue
         table = csvfile.read(path, report, display=str(path))
         if table is None:
             continue
         typed = check_schema(table, schema, str(path), report)
         if typed is not None:
             frames[name] = typed
-    pub = publication.load(root / publication.FILE, report)
+    pub_path = root / publication.FILE
+    pub = None if linked_outside(pub_path, root, report) else publication.load(pub_path, report)
     if len(frames) != len(SCHEMAS) or pub is None:
         return None, report
     return Dataset(root=root, frames=frames, publication=pub), report

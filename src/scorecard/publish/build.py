@@ -19,7 +19,17 @@ from pathlib import Path
 
 from ..engine import snapshot as snapshot_mod
 from ..errors import EXIT_BUILD, EXIT_INVALID, EXIT_LINT, ScorecardError, capped
-from ..fsutil import clean_stale, data_lock, link_tree, os_errors, swap_dir, temp_dir, write_atomic
+from ..fsutil import (
+    clean_stale,
+    data_lock,
+    link_tree,
+    os_errors,
+    site_lock,
+    staging_parent,
+    swap_dir,
+    temp_dir,
+    write_atomic,
+)
 from . import jobs as jobs_mod
 from .execute import Result, executor
 
@@ -216,13 +226,14 @@ def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) ->
     from . import site as site_mod
 
     target = paths.out
-    clean_stale(target.parent)
+    staging = staging_parent(target)
+    with os_errors(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
     site = site_mod.Site(snap, pages)
     pdf_name, xlsx_name = f"scorecard-{month}.pdf", f"scorecard-{month}.xlsx"
     t = time.perf_counter()
-    with os_errors(target.parent):
-        target.parent.mkdir(parents=True, exist_ok=True)
-    with temp_dir(target.parent, f"site-{target.name}") as building:
+    with site_lock(target), temp_dir(staging, f"site-{target.name}") as building:
+        clean_stale(staging, keep={building})
         link_tree(target, building, skip={month})
         dest = building / month
         dest.mkdir(parents=True)
@@ -253,11 +264,17 @@ def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) ->
     out.site, out.pdf = target / month, target / month / pdf_name
 
 
+EDITION_KEYS = ("month", "label", "publication_date", "pdf", "xlsx", "first", "first_title")
+
+
 def _editions(site_dir: Path) -> list[dict]:
+    """The editions already published (their edition.json); anything unreadable or incomplete is left out."""
     out = []
     for f in sorted(site_dir.glob("*/edition.json")):
         try:
-            out.append(json.loads(f.read_text(encoding="utf-8")))
-        except ValueError:
+            e = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             continue
+        if isinstance(e, dict) and all(isinstance(e.get(k), str) for k in EDITION_KEYS):
+            out.append(e)
     return out

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 NOT_AVAILABLE = "N/A"
 OPERATORS = ("<=", ">=", "<", ">")
 
-_NUMBER = re.compile(r"^(?P<sign>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
-_BAND = re.compile(r"^(?P<low>-?[\d,]+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<high>-?[\d,]+(?:\.\d+)?)$")
+_NUMBER = re.compile(r"^(?P<sign>-)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?$")
+_BAND = re.compile(r"^(?P<low>-?[0-9,]+(?:\.[0-9]+)?)\s*(?:-|–|to)\s*(?P<high>-?[0-9,]+(?:\.[0-9]+)?)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIMIT = 1e12   # no figure of a council scorecard is anywhere near this
 
@@ -49,7 +49,7 @@ class Figure:
 def _number(text: str) -> tuple[float, int]:
     m = _NUMBER.match(text)
     if not m:
-        if re.fullmatch(r"-?\d+,\d{1,2}", text) or re.fullmatch(r"-?\d+,\d{4,}", text):
+        if re.fullmatch(r"-?[0-9]+,[0-9]{1,2}", text) or re.fullmatch(r"-?[0-9]+,[0-9]{4,}", text):
             raise NumberError(f"'{text}' has a decimal comma or a misplaced thousands separator; "
                               "write decimals with a point (8.6) and thousands as 1,234")
         if re.search(r"[eE]|inf|nan", text, re.I) and re.search(r"\d|inf|nan", text, re.I):
