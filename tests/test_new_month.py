@@ -232,7 +232,7 @@ def test_build_refuses_what_is_not_confirmed(started, repo):
     assert len(notes) == 11
     cells = sum(1 for s in COMMENTARY for c in nbformat.read(repo / "notebooks" / "2026-02" / f"{s}.ipynb",
                                                              as_version=4).cells
-                if "draft" in c.metadata.get("tags", []))
+                if c.cell_type == "markdown" and "[DRAFT]" in c.source)
     assert len(drafts) == cells >= 4
     assert errors[-1].startswith("ERROR: nothing was published")
     assert len(errors) == 1 + 11 + cells + 1
