@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-APT_PACKAGES="chromium poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv"
+APT_PACKAGES="chromium poppler-utils fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 python3-venv"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

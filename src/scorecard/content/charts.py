@@ -37,15 +37,16 @@ import altair as alt
 
 from ..engine.model import Edition, Row, Table
 from ..rules import numbers, periods
+from . import palette
 
 # vl-convert must compile with the Vega-Lite version Altair writes (v6.4.1 -> "6.4").
 VL_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
-# RAG colours with at least 4.5:1 contrast on white (so the words may be set in them too):
-# #C00000 6.5:1, #B35C00 4.7:1, #1B7F3B 5.1:1. The word is always shown beside the colour.
-RAG_COLOURS = {"RED": "#C00000", "AMBER": "#B35C00", "GREEN": "#1B7F3B"}
-NOT_RATED = "#595959"
+# The tables' palette (content/palette.py): RAG words in its inks (at least 4.5:1 on white), the latest
+# figure's dot in the table cell's fill, outlined. The word is always shown beside the colour.
+RAG_COLOURS = dict(palette.RAG_INK)
+NOT_RATED = palette.NOT_RATED_INK
 INK = "#222222"           # text
 MUTED = "#404040"         # subtitles, other districts' names
 LINE = "#1F4E79"          # the trend line (dark: near-black in greyscale)
@@ -75,7 +76,7 @@ SERVICES = (("CSWT", "Children's Social Work Teams"), ("EHU", "Early Help Units"
 def _shorten(text: str, width: int, lines: int) -> list[str]:
     """``text`` wrapped to at most ``lines`` lines of ``width``, the last ending in an ellipsis if cut.
 
-    A title ending in " - something" (a breakdown, e.g. "- Kent CIC gap") keeps that ending, so
+    A title ending in " - something" (a breakdown, e.g. "- CIC gap") keeps that ending, so
     that panels of the same measure for different groups stay told apart.
     """
     text = " ".join(text.split())
@@ -384,7 +385,7 @@ def _lines_of(row: Row) -> list[dict]:
 
 def _trend_records(row: Row, points: list[dict]) -> list[dict]:
     keys = _x_keys([p["period"] for p in points])
-    fill = RAG_COLOURS.get(row.rag, NOT_RATED)
+    fill = palette.RAG_FILL.get(row.rag, NOT_RATED)
     out = [{"kind": "point", "x": k, "period": p["period"], "value": p["value"], "text": p["text"] or "no figure",
             "latest": p["latest"], **({"fill": fill, "rag": _rating(row)} if p["latest"] else {})}
            for k, p in zip(keys, points)]
@@ -556,7 +557,7 @@ def district_comparison(edition: Edition, block: str, district: str, indicator: 
                         columns: int | None = None, per_chart: int | None = None) -> list[tuple[dict, str]]:
     """How the districts (teams, for a team block) compare on the latest figure of each indicator.
 
-    ``block`` is a district block (``district-edu-monthly``), ``district`` the page whose units
+    ``block`` is a district block (a ``district-...`` block id), ``district`` the page whose units
     are highlighted (a team block's teams on that page). One panel per indicator (only
     ``indicator`` if given), in charts that share one list of units (a team block's Children's
     Social Work Teams and Early Help Units apart), two lines of panels at most. Indicators no

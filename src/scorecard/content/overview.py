@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass, field
 
 from ..rules import numbers, periods
-from . import outputs, tables
+from . import outputs, palette, tables
 
 
 @dataclass
@@ -44,6 +44,19 @@ def _with_unit(text: str, unit: str) -> str:
     return f"{text}%" if text and unit == "percent" else text
 
 
+def _words(label: str, figure: str) -> str:
+    """The tile's words after its figure: "27.5%" + "% of pupils" reads "27.5% of pupils", not "% %"."""
+    if figure.endswith("%") and label.startswith("%"):
+        return label[1:].lstrip()
+    return label
+
+
+def _short(title: str) -> str:
+    """A trend's name in a sentence: its title up to " per " or a bracket ("Rate of referrals to ...")."""
+    cut = min((i for i in (title.find(" per "), title.find(" (")) if i > 0), default=len(title))
+    return title[:cut].strip()
+
+
 def tiles(page) -> tuple[list[Tile], list[list[dict]]]:
     """(figure tiles, chart tiles' rows) from layout/tiles.csv, in order."""
     rows = sorted(page.ds.records("layout/tiles.csv"), key=lambda r: (int(r["tile_order"]), int(r["position"])))
@@ -63,15 +76,16 @@ def tiles(page) -> tuple[list[Tile], list[list[dict]]]:
             rec = next((v for (i, name), v in bench.items() if i == r["indicator"] and name == r["benchmark"]), None)
             if rec:
                 b = f"{r['benchmark']} {_with_unit(rec['value'], ind['unit'])}"
-        tile.lines.append((_with_unit(figure, ind["unit"]) or "N/A", r["label"] or ind["title"], b))
+        shown = _with_unit(figure, ind["unit"]) or "N/A"
+        tile.lines.append((shown, _words(r["label"] or ind["title"], shown), b))
     return list(figure_tiles.values()), list(charts.values())
 
 
 def tiles_html(items: list[Tile]) -> str:
     e = html.escape
-    out = ['<div class="sc-tiles">']
+    out = ['<div class="sc-tile-grid">']
     for t in items:
-        out.append(f'<section class="sc-tile"><h3>{e(t.title)}</h3>')
+        out.append(f'<section class="sc-tile"><h2 class="sc-tile-title">{e(t.title)}</h2>')
         if t.as_at:
             out.append(f'<p class="sc-asat">as at {e(t.as_at)}</p>')
         out.append("<ul>")
@@ -80,6 +94,23 @@ def tiles_html(items: list[Tile]) -> str:
             out.append(f'<li><span class="sc-fig">{e(fig)}</span> {e(words)}{extra}</li>')
         out.append("</ul></section>")
     out.append("</div>")
+    return "".join(out)
+
+
+def ratings_html(counts, county: str, month_label: str) -> str:
+    """The count of RED, AMBER and GREEN ratings as three tiles, each with its word (never colour alone)."""
+    e = html.escape
+    total = counts.iloc[-1]
+    rated = int(total["Total rated"])
+    out = ['<section class="sc-ratings" aria-labelledby="sc-ratings-title">',
+           f'<h2 class="sc-tile-title" id="sc-ratings-title">Ratings at a glance: {e(county)}, {e(month_label)}</h2>',
+           '<ul class="sc-rating-tiles">']
+    for rag in tables.RAGS:
+        n = int(total[rag])
+        out.append(f'<li class="sc-rating" style="background:{palette.fill(rag)};color:{palette.text_on(rag)}">'
+                   f'<span class="sc-rating-n">{n}</span> <span class="sc-rating-word">{e(rag)}</span></li>')
+    out.append(f'</ul><p class="sc-asat">of {rated} rated indicators on the county pages; by section below.</p>'
+               "</section>")
     return "".join(out)
 
 
@@ -97,6 +128,8 @@ def show(page) -> None:
     figure_tiles, chart_tiles = tiles(page)
     if figure_tiles:
         outputs.show_html(tiles_html(figure_tiles), tiles_text(figure_tiles), "tiles")
+    for note in page.notes_for_page():   # the front page's notes are about its tiles: under them
+        outputs.show_words(f"**Note:** {note}", "notes")
     county_rows = []
     seen = set()
     for t in page.edition.tables:
@@ -108,11 +141,15 @@ def show(page) -> None:
                 county_rows.append(r)
     counts = tables.rag_counts(county_rows, page.ds.sections)
     if len(counts) > 1:
-        gt = tables.listing(counts, "Ratings of this edition's indicators", "tbl-rag-summary",
+        total = counts.iloc[-1]
+        plain = "Ratings: " + ", ".join(f"{int(total[g])} {g}" for g in tables.RAGS) + "."
+        outputs.show_html(ratings_html(counts, page.ds.county, page.params.month_label), plain, "tiles")
+        gt = tables.listing(counts, "Ratings of this edition's indicators by section", "tbl-rag-summary",
                             subtitle=f"{page.ds.county}, {page.params.month_label}")
-        outputs.show_table(tables.table_html(gt), "Ratings of this edition's indicators", counts, "rag-summary.csv",
-                           "tbl-rag-summary")
+        outputs.show_table(tables.table_html(gt, "plain"), "Ratings of this edition's indicators", counts,
+                           "rag-summary.csv", "tbl-rag-summary")
     month = periods.Month.parse(page.month)
+    observations = page.ds.records("observations.csv")
     for group in chart_tiles:
         missing = []
         for r in group:
@@ -120,14 +157,15 @@ def show(page) -> None:
             series = []
             for k in range(-6, 1):
                 p = str(month.shift(k))
-                rec = next((o for o in page.ds.records("observations.csv") if o["indicator"] == r["indicator"]
+                rec = next((o for o in observations if o["indicator"] == r["indicator"]
                             and o["area"] == page.ds.county and o["period"] == p), None)
                 series.append((periods.Month.parse(p).label(), numbers.value_of(rec["value"]) if rec else None))
             made = charts.activity_trend(series, r["label"] or ind["title"])
             if made is None:
-                missing.append(r["label"] or ind["title"])
+                missing.append(_short(r["label"] or ind["title"]))
             else:
                 outputs.show_chart(*made, name=f"activity-{r['indicator']}")
         if missing:
-            outputs.show_words(f"*{group[0]['tile']}:* no figures are available for this edition for: "
+            first, last = month.shift(-6).long_label(), month.long_label()
+            outputs.show_words(f"**{group[0]['tile']}, {first} to {last}:** no figures are available yet for "
                                + "; ".join(missing) + ".", "notes")

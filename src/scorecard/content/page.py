@@ -102,6 +102,8 @@ class Page:
     def show_heading(self) -> None:
         outputs.show_words(self.heading(), "title", section=self.section["section"], district=self.district)
         outputs.show_words(self.banner(), "banner")
+        if self.kind == "overview":
+            return   # the front page's notes are about its tiles: show_overview puts them under the tiles
         for note in self.notes_for_page():
             outputs.show_words(f"**Note:** {note}", "notes")
 
@@ -111,7 +113,8 @@ class Page:
         for table in self.tables():
             for gt, tid, rows in tables.rag_tables(table, pub, prm.month_label, prm.produced_by):
                 frame = tables.plain_frame(table, rows)
-                outputs.show_table(tables.table_html(gt), table.title, frame, f"{tid.removeprefix('tbl-')}.csv",
+                kind = "team" if table.scope == "team" else "rag"
+                outputs.show_table(tables.table_html(gt, kind), table.title, frame, f"{tid.removeprefix('tbl-')}.csv",
                                    tid, table.block, rows[0].team if table.scope == "team" else "")
             for note in self.notes_for_table(table, shown):
                 outputs.show_words(f"**Note:** {note}", "notes", table=table.id)

@@ -1,14 +1,18 @@
 """Colours shared by tables and charts, chosen so text on them passes WCAG AA (4.5:1).
 
-RAG colours follow the printed edition (Excel's standard red, amber and green);
-each comes with the text colour that reads on it. The RAG word is always shown
-as well, so the colour is never the only carrier of meaning.
+One palette, two roles per rating. The fill follows the printed edition (Excel's standard red,
+amber and green): a table's RAG cell and a chart's latest-figure dot; each fill comes with the
+text colour that reads on it. The ink is the same hue dark enough for the RAG word set in colour on
+white (a chart's comparison columns). The RAG word is always shown as well, so the colour is never
+the only carrier of meaning.
 """
 
 from __future__ import annotations
 
 RAG_FILL = {"RED": "#C00000", "AMBER": "#FFC000", "GREEN": "#00B050"}
 RAG_TEXT = {"RED": "#FFFFFF", "AMBER": "#000000", "GREEN": "#000000"}
+RAG_INK = {"RED": "#C00000", "AMBER": "#B35C00", "GREEN": "#1B7F3B"}   # on white: 6.5, 4.7, 5.1 to 1
+NOT_RATED_INK = "#595959"
 NOT_RATED_FILL = "#F2F2F2"
 NOT_RATED_TEXT = "#1A1A1A"
 TARGET_COLOUR = "#005A30"  # dark green rule for targets: 8:1 on white
@@ -25,6 +29,11 @@ def fill(rag: str) -> str:
 
 def text_on(rag: str) -> str:
     return RAG_TEXT.get(rag, NOT_RATED_TEXT)
+
+
+def ink(rag: str) -> str:
+    """The rating's colour for words on white."""
+    return RAG_INK.get(rag, NOT_RATED_INK)
 
 
 def _channel(c: int) -> float:

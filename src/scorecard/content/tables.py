@@ -24,6 +24,11 @@ RAGS = ("RED", "AMBER", "GREEN")
 DOT_WORDS = {"improved": "Improved", "worsened": "Worsened", "same": "No change"}
 _IMPORT = re.compile(r"@import\s+url\([^)]*\)\s*;?")
 _SCOPE_FIX = re.compile(r'(<th class="gt_group_heading"[^>]*?)scope="col(?:group)?"')
+# great-tables puts a footnote mark after the cell's content: keep it beside the value, before "printed ..."
+_MARK_AFTER_PRINTED = re.compile(r'(<span class="sc-printed">.*?</span>)'
+                                 r'(<span class="gt_footnote_marks"[^>]*>.*?</span>)', re.S)
+_CELL_OPEN = re.compile(r'<(td|th)([^>]*?) class="(gt_row|gt_col_heading)')
+_HEADING_CELL = re.compile(r'(<td[^>]*class="gt_heading gt_(?:title|subtitle)[^"]*"[^>]*>)(.*?)(</td>)', re.S)
 
 
 def _escape(text: str) -> str:
@@ -82,8 +87,11 @@ def rag_tables(table: Table, publication: Publication, month_label: str, produce
     out = []
     for team, rows in parts:
         tid = "tbl-" + _ident(table.id + (f"-{team}" if team else ""))
-        subtitle = team or table.area
-        gt = _gt(table, rows, publication, tid, title or table.title, f"{subtitle}, {month_label}",
+        if team:   # the team heads its table (and every printed page of it); the block's title under it
+            heading, subtitle = team, f"{title or table.title}, {month_label}"
+        else:
+            heading, subtitle = title or table.title, f"{table.area}, {month_label}"
+        gt = _gt(table, rows, publication, tid, heading, subtitle,
                  publication.source(month_label, produced_by=produced_by))
         out.append((gt, tid, rows))
     return out
@@ -136,16 +144,41 @@ def _gt(table: Table, rows: list[Row], publication: Publication, tid: str, title
                          column_labels_padding_horizontal="3px", source_notes_font_size="12px"))
 
 
-def table_html(gt: GT) -> str:
-    """The table's HTML, offline, with the indicator as each row's header and a focusable scroll region."""
+def _column_classes(out: str, tid: str) -> str:
+    """Each body cell and column heading gets ``sc-k-<kind>`` (code, indicator, trend, latest, dot, rag...)
+    and ``sc-c-<column key>``, so the style sheets can size, pin and print columns by what they hold."""
+    ident = re.compile(rf'(?:headers|id)="(?:[^"]* )?{re.escape(tid)}-([a-z_]+(?:-[a-z0-9]+)?)(?=[ "])')
+
+    def add(m: re.Match) -> str:
+        key = ident.search(m.group(2))
+        if not key:
+            return m.group(0)
+        k = key.group(1)
+        return f'<{m.group(1)}{m.group(2)} class="sc-k-{k.split("-")[0]} sc-c-{k} {m.group(3)}'
+
+    return _CELL_OPEN.sub(add, out)
+
+
+def table_html(gt: GT, kind: str = "") -> str:
+    """The table's HTML, offline, with the indicator as each row's header and a focusable scroll region.
+
+    ``kind`` names the table for the style sheets: "rag" (a RAG table), "team" (one team's RAG table),
+    "plain" (a listing of words); its region gets the class ``sc-<kind>-table``.
+    """
     out = _IMPORT.sub("", gt.as_raw_html())
     out = _SCOPE_FIX.sub(r'\1scope="rowgroup"', out)
+    out = _MARK_AFTER_PRINTED.sub(r"\2\1", out)
+    # the title and subtitle in a span the style sheet keeps in view while a wide table scrolls sideways
+    out = _HEADING_CELL.sub(r'\1<span class="sc-heading-text">\2</span>\3', out)
     tid = gt._options.table_id.value
     if tid and out.startswith(f'<div id="{tid}"'):
-        out = out.replace(f'<div id="{tid}"', f'<div id="{tid}" class="sc-scroll" role="region" tabindex="0" '
-                          f'aria-label="{_escape(str(gt._heading.title or ""))}"', 1)
+        label = ", ".join(str(x) for x in (gt._heading.title, gt._heading.subtitle) if x)
+        extra = f" sc-{kind}-table" if kind else ""
+        out = out.replace(f'<div id="{tid}"', f'<div id="{tid}" class="sc-scroll{extra}" role="region" tabindex="0" '
+                          f'aria-label="{_escape(label)}"', 1)
     if not tid or "<tbody" not in out:
         return out
+    out = _column_classes(out, tid)
     start, end = out.index("<tbody"), out.index("</tbody>")
     counter = iter(range(1, 100_000))
     cell = re.compile(rf'<td([^>]*?) headers="([^"]*{re.escape(tid)}-indicator)"([^>]*)>(.*?)</td>', re.S)

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..fsutil import replace_file, write_atomic
-from .stage import StagedPage
+from .stage import Block, StagedPage
 
 STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
@@ -87,20 +87,72 @@ class Site:
         return items
 
 
+# --- how a page reads ----------------------------------------------------------------------------
+
+CHARTS_HEADING = "Charts"
+_CAPTION = re.compile(r'<figcaption id="([^"]+)" class="sc-chart-description">(.*?)</figcaption>', re.S)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(]|\s*$)")
+
+
+def arrange(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """(the page's blocks but its charts, its charts): a page reads title, notes, tables with their notes,
+    the commentary about them, and then the charts, together in a grid (the same on screen and paper)."""
+    body = [b for b in blocks if b.kind not in ("chart", "banner")]
+    return body, [b for b in blocks if b.kind == "chart"]
+
+
+def caption_parts(description: str) -> tuple[str, list[str]]:
+    """(the first sentence, the rest as lines) of a chart's text alternative."""
+    lines = [ln.strip() for ln in description.strip().splitlines() if ln.strip()]
+    if not lines:
+        return "", []
+    m = _SENTENCE_END.search(lines[0])
+    lead, rest = (lines[0][: m.end()], lines[0][m.end():].strip()) if m else (lines[0], "")
+    return lead, ([rest] if rest else []) + lines[1:]
+
+
+def chart_figure(body: str, full: bool = True) -> str:
+    """A chart's figure with a short caption (its first sentence): on screen the whole text alternative
+    follows behind "The chart as text" (and describes the drawing); on paper only the sentence."""
+    m = _CAPTION.search(body)
+    if not m:
+        return body
+    cid, text = m.group(1), html_mod.unescape(m.group(2))
+    lead, rest = caption_parts(text)
+    e = html_mod.escape
+    if not full or not rest:
+        caption = (f'<figcaption id="{cid}" class="sc-chart-description"><span class="sc-chart-lead">{e(lead)}'
+                   "</span></figcaption>")
+        return body[: m.start()] + caption + body[m.end():]
+    items = "".join(f"<li>{e(line)}</li>" for line in rest[1:])
+    caption = (f'<figcaption id="{cid}" class="sc-chart-description"><span class="sc-chart-lead" id="{cid}-lead">'
+               f'{e(lead)}</span> <details class="sc-chart-text"><summary>The chart as text</summary>'
+               f'<div id="{cid}-full"><p>{e(rest[0])}</p>' + (f"<ul>{items}</ul>" if items else "") + "</div></details>"
+               "</figcaption>")
+    out = body[: m.start()] + caption + body[m.end():]
+    # a chart wider than a phone scrolls sideways: its drawing is focusable, so keys can scroll it too
+    return out.replace(f'aria-labelledby="{cid}"', f'tabindex="0" aria-labelledby="{cid}-lead" '
+                       f'aria-describedby="{cid}-full"', 1)
+
+
 def page_html(site: Site, page: StagedPage) -> str:
-    blocks = [{"kind": b.kind, "html": Markup(b.html)} for b in page.blocks if b.kind not in ("title", "banner")]
-    byline = next((b for b in page.blocks if b.kind == "title"), None)
+    body, charts = arrange(page.blocks)
+    blocks = [{"kind": b.kind, "html": Markup(b.html)} for b in body if b.kind != "title"]
+    byline = next((b for b in body if b.kind == "title"), None)
     if byline is not None and byline.html.strip():
         blocks.insert(0, {"kind": "title", "html": Markup(byline.html)})
+    figures = [Markup(chart_figure(b.html)) for b in charts]
     heading = page.title
-    return render("page.html.j2", title=heading, heading=heading, blocks=blocks, kind=page.job.kind,
-                  charts=any(b.kind == "chart" for b in page.blocks), **site.common(page.job.name))
+    return render("page.html.j2", title=heading, heading=heading, blocks=blocks, figures=figures,
+                  charts_heading=CHARTS_HEADING, kind=page.job.kind, charts=bool(charts),
+                  **site.common(page.job.name))
 
 
 # --- search ------------------------------------------------------------------------------------------
 
 class _Sections(HTMLParser):
-    """Split a page into (heading text, body text) by h1-h3, ignoring scripts, styles and figures."""
+    """Split a page into (heading text, body text) by h1-h3, ignoring scripts, styles, drawings and the tables'
+    figures (their headings, indicator names and codes are kept, so an indicator code finds its page)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -109,7 +161,8 @@ class _Sections(HTMLParser):
         self._heading: list | None = None
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "svg") or (tag == "td" and "gt_heading" not in (dict(attrs).get("class") or "")):
+        cls = dict(attrs).get("class") or ""
+        if tag in ("script", "style", "svg") or (tag == "td" and "gt_heading" not in cls and "sc-k-code" not in cls):
             self._skip += 1
         elif tag in ("h1", "h2", "h3") and not self._skip:
             self._heading = []
@@ -127,6 +180,9 @@ class _Sections(HTMLParser):
         (self._heading if self._heading is not None else self.sections[-1][1]).append(data)
 
 
+SEARCH_CHARS = 12000   # of each section's text in the index
+
+
 def search_entries(page: StagedPage, url: str) -> list[dict]:
     parser = _Sections()
     parser.feed("".join(b.html for b in page.blocks))
@@ -134,7 +190,7 @@ def search_entries(page: StagedPage, url: str) -> list[dict]:
     for heading, chunks in parser.sections:
         text = " ".join(" ".join(chunks).split())
         if text or heading:
-            out.append({"t": page.title, "s": heading, "u": url, "x": text[:4000]})
+            out.append({"t": page.title, "s": heading, "u": url, "x": text[:SEARCH_CHARS]})
     return out
 
 

@@ -11,8 +11,14 @@
     var spec;
     try { spec = JSON.parse(s.textContent); } catch (e) { done(); return; }
     if (!el || !window.vegaEmbed) { if (el) el.setAttribute("data-error", "no Vega"); done(); return; }
-    window.vegaEmbed(el, spec, {actions: false, renderer: "svg"})
-      .then(function () { el.setAttribute("data-drawn", "yes"); done(); })
+    window.vegaEmbed(el, spec, {mode: "vega-lite", actions: false, renderer: "svg", logLevel: 1})
+      .then(function () {
+        // the container is the image (role="img", named by its caption): the drawing inside is presentation
+        var svg = el.querySelector("svg");
+        if (svg) svg.setAttribute("aria-hidden", "true");
+        el.setAttribute("data-drawn", "yes");
+        done();
+      })
       .catch(function (err) { el.setAttribute("data-error", String(err)); el.textContent = "The chart could not be drawn; its description follows."; done(); });
   });
 })();
