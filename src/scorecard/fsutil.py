@@ -258,12 +258,17 @@ def data_lock(data_dir: Path, what: str, timeout: float = 10.0) -> Iterator[None
 
 
 @contextlib.contextmanager
-def site_lock(out: Path, timeout: float = 600.0) -> Iterator[None]:
-    """One publisher at a time per published site (a second build waits for the first to swap in)."""
+def site_lock(out: Path, lock_dir: Path, timeout: float = 600.0) -> Iterator[None]:
+    """One publisher at a time per published site (a second build waits for the first to swap in).
+
+    The lock file lives in the build folder, never beside the site, which must not change on a failure."""
+    import hashlib
+
     from filelock import FileLock, Timeout
 
     out = Path(out).resolve()
-    lock_path = out.parent / f".{out.name}.scorecard.lock"
+    Path(lock_dir).mkdir(parents=True, exist_ok=True)
+    lock_path = Path(lock_dir) / f"site-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.lock"
     try:
         with FileLock(str(lock_path), timeout=timeout):
             yield

@@ -232,7 +232,7 @@ def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) ->
     site = site_mod.Site(snap, pages)
     pdf_name, xlsx_name = f"scorecard-{month}.pdf", f"scorecard-{month}.xlsx"
     t = time.perf_counter()
-    with site_lock(target), temp_dir(staging, f"site-{target.name}") as building:
+    with site_lock(target, paths.build), temp_dir(staging, f"site-{target.name}") as building:
         clean_stale(staging, keep={building})
         link_tree(target, building, skip={month})
         dest = building / month
