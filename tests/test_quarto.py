@@ -102,7 +102,7 @@ def staged(clone):
     from scorecard.publish import build, jobs, stage
 
     paths = build.Paths.of(clone / "data")
-    snap = build._snapshot(paths, MONTH, None)
+    snap, _ = build.snapshot_of(paths, MONTH, None, paths.build / MONTH / "snapshot.pickle")
     plan = jobs.plan(snap.dataset, snap.params, paths.notebooks, MONTH)
     return snap, [stage.stage(paths.build / MONTH / "executed" / f"{j.name}.ipynb", j) for j in plan]
 

@@ -11,3 +11,10 @@ The pipeline, one subpackage per stage:
 """
 
 __version__ = "0.2.0"
+
+# jsonschema (used by nbformat and Altair) imports rfc3987_syntax when it is installed (JupyterLab's
+# jupyter-events pulls it in), which compiles 39 grammars at import: ~1 s in every process and every
+# kernel. No schema the scorecard validates checks IRI formats, so that import is declined here.
+import sys as _sys
+
+_sys.modules.setdefault("rfc3987_syntax", None)

@@ -52,10 +52,7 @@ def summarise(report: Report, verbose: bool, where: str = "--verbose") -> None:
 
 
 def check_month(text: str, option: str = "--month") -> str:
-    try:
-        return str(periods.Month.parse(text))
-    except periods.PeriodError as exc:
-        raise ScorecardError(f"{option}: {exc}", EXIT_INVALID) from None
+    return periods.checked_month(text, option)
 
 
 def repo_root(data: Path) -> Path:

@@ -31,20 +31,43 @@ def path_of(notebooks: Path, month: str, section: str) -> Path:
     return month_dir(notebooks, month) / f"{section}.ipynb"
 
 
-def read(path: Path) -> nbformat.NotebookNode:
-    """A notebook, or a one-line error naming it."""
+_READ: dict[tuple, str] = {}
+
+
+def read(path: Path, validate: bool = True) -> nbformat.NotebookNode:
+    """A notebook (a fresh copy each time), or a one-line error naming it.
+
+    A notebook's text is read once per process while the file is unchanged. ``validate=False``
+    skips the schema check, for the executed copies this package wrote itself.
+    """
     from ..errors import EXIT_INVALID, Report, ScorecardError
     from ..inputs.csvfile import open_regular
 
-    report = Report()
-    raw = open_regular(Path(path), report, str(path), 20 * 1024 * 1024)
-    if raw is None:
-        raise ScorecardError([p.line() for p in report.errors], EXIT_INVALID)
+    path = Path(path)
     try:
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size, validate)
+    except OSError:
+        key = None
+    text = _READ.get(key) if key else None
+    if text is None:
+        report = Report()
+        raw = open_regular(path, report, str(path), 50 * 1024 * 1024)
+        if raw is None:
+            raise ScorecardError([p.line() for p in report.errors], EXIT_INVALID)
+        text = raw.decode("utf-8", errors="replace")
+    try:
+        if validate:
+            nb = nbformat.reads(text, as_version=4)
+        else:
+            nb = nbformat.v4.reads(text)   # lines joined as nbformat.reads does, without the schema check
+            if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+                raise ValueError("not a version 4 notebook")
     except Exception as exc:  # noqa: BLE001 - unreadable JSON or schema: one message
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ScorecardError(f"{path}: not a readable notebook ({first[:200]})", EXIT_INVALID) from None
+    if key:
+        _READ[key] = text
     return nb
 
 

@@ -48,10 +48,11 @@ def chart_html(spec: dict, description: str, cid: str) -> str:
 
 
 def show_chart(spec: dict, description: str, name: str = "") -> None:
-    """One chart: container + spec as data (HTML), the spec itself, and its text alternative."""
+    """One chart: its Vega-Lite spec (JupyterLab draws it) and its text alternative. The publishers make
+    the page's container from the spec (:func:`chart_html`), so the spec is stored once."""
     h = spec_hash(spec)
     cid = f"chart-{h}"
-    _display({"text/html": chart_html(spec, description, cid), SPEC_MIME: spec, "text/plain": description},
+    _display({SPEC_MIME: spec, "text/plain": description},
              {"kind": "chart", "id": cid, "name": name, "spec_hash": h, "description": description})
 
 

@@ -78,8 +78,12 @@ class Dataset:
         return self.frames[name]
 
     def records(self, name: str) -> list[dict]:
-        frame = self.frames[name]
-        return [dict(r, _row=i) for i, r in zip(frame.index, frame.to_dict("records"))]
+        """A file's rows as dicts with their spreadsheet row number (``_row``); read once, shared: do not change."""
+        cache = self.__dict__.setdefault("_records", {})
+        if name not in cache:
+            frame = self.frames[name]
+            cache[name] = [dict(r, _row=i) for i, r in zip(frame.index, frame.to_dict("records"))]
+        return cache[name]
 
     # --- places ------------------------------------------------------------------------------------
     @cached_property

@@ -30,6 +30,7 @@ from ..fsutil import (
     temp_dir,
     write_atomic,
 )
+from ..inputs import params as params_mod
 from . import jobs as jobs_mod
 from .execute import Result, executor
 
@@ -63,9 +64,15 @@ class Outcome:
     pdf: Path | None = None
 
 
-def _snapshot(paths: Paths, month: str, today) -> snapshot_mod.Snapshot:
+def snapshot_of(paths: Paths, month: str, today, cached: Path) -> tuple[snapshot_mod.Snapshot, bool]:
+    """The edition's snapshot: the previous build's when it was made from exactly these files, else a new one
+    (the data read and checked once, under the data lock). Returns (snapshot, whether it is new)."""
     with data_lock(paths.data, "reading the data"):
-        return snapshot_mod.make(paths.data, month, paths.params, today)
+        key = snapshot_mod.key_of(paths.data, params_mod.path_of(paths.params, month))
+        old = snapshot_mod.load(cached, key) if cached.is_file() else None
+        if old is not None:
+            return old, False
+        return snapshot_mod.make(paths.data, month, paths.params, today), True
 
 
 def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", jobs: int | None = None,
@@ -80,10 +87,9 @@ def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", j
     with os_errors(month_dir):
         month_dir.mkdir(parents=True, exist_ok=True)
     clean_stale(month_dir)
-    snap = _snapshot(paths, month, today)
     snap_path = month_dir / snapshot_mod.FILE
-    old = snapshot_mod.load(snap_path, snap.key)
-    if old is None:
+    snap, new = snapshot_of(paths, month, today, snap_path)
+    if new:
         snapshot_mod.save(snap, snap_path)
     out.timings["snapshot"] = time.perf_counter() - t
     plan = jobs_mod.plan(snap.dataset, snap.params, paths.notebooks, month)
@@ -97,8 +103,10 @@ def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", j
         if s.action == "words":
             import nbformat
 
+            from ..content import notebooks as nbm
+
             path = executed_dir / f"{s.job.name}.ipynb"
-            nb = jobs_mod.take_words(nbformat.read(path, as_version=4), s.source_nb)
+            nb = jobs_mod.take_words(nbm.read(path, validate=False), s.source_nb)
             nb.metadata[jobs_mod.META]["words"] = s.words
             write_atomic(path, nbformat.writes(nb))
             out.refreshed.append(s.job.name)

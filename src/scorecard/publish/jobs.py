@@ -96,7 +96,7 @@ class State:
 
 def recorded(executed: Path) -> dict:
     try:
-        nb = nbformat.read(executed, as_version=4)
+        nb = nbm.read(executed, validate=False)
     except Exception:  # noqa: BLE001 - missing or unreadable: out of date
         return {}
     return dict(nb.metadata.get(META) or {})

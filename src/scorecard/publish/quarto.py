@@ -832,9 +832,9 @@ def _root_paths(root: Path):
 def newest_month(params_dir: Path) -> str:
     env = os.environ.get("SCORECARD_MONTH", "").strip()
     if env:
-        from ..cli.common import check_month
+        from ..rules.periods import checked_month
 
-        return check_month(env, "SCORECARD_MONTH")
+        return checked_month(env, "SCORECARD_MONTH")
     months = sorted(p.stem for p in Path(params_dir).glob("*.yml") if re.fullmatch(r"\d{4}-\d{2}", p.stem))
     if not months:
         raise ScorecardError(f"{params_dir}: no params/<month>.yml to publish (or set SCORECARD_MONTH)", EXIT_INVALID)

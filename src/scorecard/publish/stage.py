@@ -13,10 +13,8 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from ..content import markdown
-from ..content.outputs import SPEC_MIME
+from ..content.outputs import SPEC_MIME, chart_html, spec_hash
 from ..errors import EXIT_BUILD, ScorecardError
 from .jobs import Job
 
@@ -61,11 +59,13 @@ def _heading(md: str) -> tuple[str, str]:
 
 def stage(executed: Path, job: Job) -> StagedPage:
     """Read an executed notebook and order its parts for publishing."""
+    from ..content import notebooks as nbm
+
     try:
-        nb = nbformat.read(executed, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - any unreadable notebook: one line
-        raise ScorecardError(f"{executed}: cannot read the executed notebook ({type(exc).__name__}); run "
-                             "`scorecard build` again", EXIT_BUILD) from None
+        nb = nbm.read(executed, validate=False)   # written by this package: no schema check needed
+    except ScorecardError:
+        raise ScorecardError(f"{executed}: cannot read the executed notebook; run `scorecard build` again",
+                             EXIT_BUILD) from None
     title = job.title
     blocks: list[Block] = []
     page = StagedPage(job, title, blocks)
@@ -120,5 +120,10 @@ def _output(out, page: StagedPage, n: int) -> Block | None:
             page.csv_titles[csv] = meta.get("title") or csv
         return Block("table", body, "", plain, meta, cell=n)
     if k == "chart":
-        return Block("chart", body, "", meta.get("description", plain), meta, data.get(SPEC_MIME), cell=n)
+        spec = data.get(SPEC_MIME)
+        if not isinstance(spec, dict):
+            return None
+        description = meta.get("description") or plain
+        cid = meta.get("id") or f"chart-{spec_hash(spec)}"
+        return Block("chart", chart_html(spec, description, cid), "", description, meta, spec, cell=n)
     return Block(k, body, pan, plain, meta, cell=n)

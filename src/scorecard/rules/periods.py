@@ -197,3 +197,13 @@ def frequency_of(period: str) -> str | None:
     if m and (int(m.group(1)) + 1) % 100 == int(m.group(2)):
         return "annual"
     return None
+
+
+def checked_month(text: str, what: str = "--month") -> str:
+    """A month given by a user (``2026-01``), or a one-line error naming where it came from."""
+    from ..errors import EXIT_INVALID, ScorecardError
+
+    try:
+        return str(Month.parse(text))
+    except PeriodError as exc:
+        raise ScorecardError(f"{what}: {exc}", EXIT_INVALID) from None
