@@ -31,6 +31,21 @@ _CELL_OPEN = re.compile(r'<(td|th)([^>]*?) class="(gt_row|gt_col_heading)')
 _HEADING_CELL = re.compile(r'(<td[^>]*class="gt_heading gt_(?:title|subtitle)[^"]*"[^>]*>)(.*?)(</td>)', re.S)
 
 
+_PERIOD_TOKEN = re.compile(r"\b(?:\d{4}-\d{2}|[A-Z][a-z]{2}-\d{2}|\d{2}-\d{2})\b")
+
+
+def html_label(text: str):
+    """A column heading (escaped) that may wrap between words but never inside ``2025-26`` or ``Jan-26``."""
+    from great_tables import html as gt_html
+
+    parts, last = [], 0
+    for m in _PERIOD_TOKEN.finditer(text or ""):
+        parts.append(_escape(text[last:m.start()]) + f'<span class="sc-nw">{_escape(m.group(0))}</span>')
+        last = m.end()
+    parts.append(_escape((text or "")[last:]))
+    return gt_html("".join(parts))
+
+
 def _escape(text: str) -> str:
     return html.escape(text or "", quote=True)
 
@@ -104,7 +119,7 @@ def _gt(table: Table, rows: list[Row], publication: Publication, tid: str, title
     gt = GT(frame, id=tid).tab_header(title=title, subtitle=subtitle)
     for label, cols in _spanners(table.columns):
         gt = gt.tab_spanner(label=label, columns=cols, id=f"{tid}-{_ident(label)}")
-    gt = gt.cols_label(**{c.key: c.header for c in table.columns})
+    gt = gt.cols_label(**{c.key: html_label(c.header) for c in table.columns})
     gt = gt.fmt(lambda x: x, columns=keys)   # the cells are escaped HTML already
     left = [c.key for c in table.columns if c.kind in ("code", "indicator")]
     centre = [c.key for c in table.columns if c.kind in ("polarity", "data_period", "qpr", "rag", "dot")]
