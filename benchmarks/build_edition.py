@@ -3,7 +3,8 @@
 Measured in one run, each on a fresh copy of the project's inputs:
 
 - naive: every page's notebook executed one after another by plain papermill, each in a fresh
-  kernel (``--executor fresh --jobs 1``), then the same publishing;
+  kernel: the ``papermill`` command once per page, as a shell loop would run it
+  (``--executor fresh --jobs 1``), then the same publishing;
 - cold: ``scorecard build`` with nothing built before (warm kernels, the project's default);
 - commentary-only: one paragraph of commentary edited in a section notebook, then ``scorecard build``;
 - nothing-changed: ``scorecard build`` again.
@@ -77,7 +78,8 @@ def main() -> None:
         if not args.skip_naive:
             data = copy_project(tmp / "naive")
             naive, _ = build(data, args.month, "--executor", "fresh", "--jobs", "1")
-            print(f"naive (plain papermill, a fresh kernel per page, one at a time) + publishing: {naive:.1f} s")
+            print("naive (the papermill command per page, a fresh kernel each, one at a time) + publishing: "
+                  f"{naive:.1f} s")
         data = copy_project(tmp / "project")
         cold, out = build(data, args.month)
         print(f"cold build: {cold:.1f} s")

@@ -55,7 +55,7 @@ def make(dest: Path, districts: int, months: int) -> Path:
     tmpl_teams = {t["service"]: t["team"] for t in teams if t["districts"] == TEMPLATE_DISTRICT}
     for i, name in enumerate(new, start=len(areas)):
         areas.append({"area": name, "kind": "district", "order": str(i)})
-        for service, team in tmpl_teams.items():
+        for service in tmpl_teams:
             teams.append({"team": f"{name} {service}", "service": service, "districts": name,
                           "order": str(len(teams) + 1)})
     by_team = {team: service for service, team in tmpl_teams.items()}
@@ -85,7 +85,7 @@ def make(dest: Path, districts: int, months: int) -> Path:
                 first[key] = r
     start = Month.parse("2026-01").shift(-(months - 1))
     history = []
-    for key, r in first.items():
+    for r in first.values():
         m = start
         while str(m) < r["period"]:
             history.append({**r, "period": str(m), "numerator": "", "denominator": "", "quality": "synthetic",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,6 +54,42 @@ def project(tmp_path) -> Path:
     """A private copy of the project's inputs; a test may break and build it."""
     copy_project(tmp_path)
     return tmp_path
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """http://127.0.0.1:<free port> serving ``directory`` while the block runs (quietly)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def chromium_browser():
+    """A headless Chromium for a module's tests (a generator for a fixture: ``yield from``).
+
+    Module-scoped in use: Playwright's sync API holds an event loop, which later tests' asyncio.run refuses.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 def scorecard(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 900):

@@ -42,6 +42,28 @@ def test_run_then_build_executes_nothing_twice(tmp_path):
     assert tree_hash(tmp_path / "build" / "2026-01" / "executed") == executed_before
 
 
+def test_the_papermill_command_executor_runs_a_page_and_names_a_failing_cell(tmp_path):
+    """--executor fresh (the naive path: the papermill command per page) gives what the warm kernels give."""
+    data = copy_project(tmp_path)
+    done = scorecard("run", "--month", "2026-01", "--data", str(data), "--section", "early-help",
+                     "--executor", "fresh")
+    assert done.returncode == 0, done.stderr[-2000:]
+    executed = tmp_path / "build" / "2026-01" / "executed" / "early-help.ipynb"
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "EH72-F" in html and "26.0" in html                     # the seed's early help referrals, Jan-26
+    assert nb["metadata"]["scorecard"]["section"] == "early-help"
+    path = tmp_path / "notebooks" / "2026-01" / "early-help.ipynb"
+    source = json.loads(path.read_text(encoding="utf-8"))
+    source["cells"].insert(3, {"cell_type": "code", "execution_count": None, "id": "boom", "metadata": {},
+                               "outputs": [], "source": "raise RuntimeError('a broken cell')"})
+    path.write_text(json.dumps(source), encoding="utf-8")
+    done = scorecard("run", "--month", "2026-01", "--data", str(data), "--section", "early-help",
+                     "--executor", "fresh")
+    assert done.returncode == 4, done.stderr[-2000:]
+    assert "early-help.ipynb" in done.stderr and "cell 4" in done.stderr and "a broken cell" in done.stderr
+
+
 def test_bad_data_publishes_nothing(published):
     site = published / "_site"
     before = tree_hash(site)

@@ -373,15 +373,14 @@ def test_specs_are_offline_valid_and_small(ed):
     specs = _all_specs(ed)
     assert len(specs) > 100
     schema = load_schema()
-    for i, (spec, desc) in enumerate(specs):
+    for spec, desc in specs:
         text = json.dumps(spec)
         assert "http" not in text and "//" not in text
         assert "$schema" not in spec
         assert spec["config"]["font"] == "DejaVu Sans, Liberation Sans, Arial, sans-serif"
         assert desc and spec["description"] == desc
         assert len(text) < 60_000
-        if i % 10 == 0:
-            validate_jsonschema(spec, schema)
+        validate_jsonschema(spec, schema)   # the package does not validate as it builds them
 
 
 def test_rag_colours_contrast_with_white():

@@ -77,3 +77,24 @@ def test_cells_as_printed(january):
     assert _cell(january, "ics-monthly", "Kent", "SCS01", "qpr").text == "✓"
     t, _ = _row(january, "district-ics-monthly", "Ashford", "SCS01", team="Ashford CSWT")
     assert any(c.header == "Kent Outturn 2024-25" for c in t.columns)
+
+
+def test_a_snapshot_is_read_once_per_process_until_its_file_is_replaced(tmp_path):
+    """Pages on one warm kernel share the snapshot; a new build's snapshot (a new file) is read again."""
+    import dataclasses
+
+    from conftest import ROOT
+    from scorecard.engine import snapshot
+
+    snap = snapshot.make(ROOT / "data", "2026-01")
+    path = tmp_path / snapshot.FILE
+    snapshot.save(snap, path)
+    first = snapshot.load(path)
+    assert first is not None and first.key == snap.key
+    assert snapshot.load(path) is first                       # not unpickled again
+    assert snapshot.load(path, key="another key") is None      # the key is still checked
+    snapshot.save(dataclasses.replace(snap, key="rebuilt"), path)
+    again = snapshot.load(path)
+    assert again is not first and again.key == "rebuilt"
+    (tmp_path / "other").mkdir()
+    assert snapshot.load(tmp_path / "other" / snapshot.FILE) is None

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import AGREEMENT, SEED, scorecard
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -14,20 +14,17 @@ Every test here needs Quarto (1.6 or newer) on PATH and skips, with that reason,
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, scorecard
+from conftest import ROOT, chromium_browser, copy_project, scorecard, serve
 
 from scorecard.publish import quarto, safety
 
@@ -36,8 +33,6 @@ pytestmark = pytest.mark.skipif(QUARTO is None, reason="Quarto is not on PATH: t
                                                        "render` tests need Quarto 1.6 or newer (quarto.org); the "
                                                        "builtin engine is tested without it")
 MONTH = "2026-01"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DRAWN = ("() => !document.querySelector('script.sc-spec') || "
          "document.documentElement.getAttribute('data-charts') === 'drawn'")
 # the findings safety.check_site reports for Quarto's own scripts, each a fetch() of the site's own file
@@ -249,28 +244,13 @@ def test_site_loads_nothing_from_the_network(site):
 
 @pytest.fixture(scope="module")
 def server(site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from chromium_browser()
 
 
 def visit(browser, base: str, rel: str):

@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import scorecard
 
 EDITION = Path(__file__).parent / "editions" / "kent-only"

@@ -9,21 +9,16 @@ come from the printed edition (its districts, its figures), not from the code un
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import chromium_browser, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH = "2026-01"
 LABEL = "January 2026"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # The edition's twelve district pages, as printed ("Directorate Scorecard - Swale District", ...).
 DISTRICTS = ["Ashford", "Canterbury", "Dartford", "Dover", "Folkestone and Hythe", "Gravesham", "Maidstone",
              "Sevenoaks", "Swale", "Thanet", "Tonbridge and Malling", "Tunbridge Wells"]
@@ -52,28 +47,13 @@ def edition(site) -> Path:
 @pytest.fixture(scope="session")
 def server(site):
     """http://127.0.0.1:<free port> serving the site, for the session."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser():   # module-scoped: Playwright's sync API holds an event loop, which later tests' asyncio.run refuses
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def browser():
+    yield from chromium_browser()
 
 
 class Visit:

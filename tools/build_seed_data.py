@@ -78,7 +78,7 @@ UNIT = {  # unit, decimals for new figures, scale of numerator/denominator -> va
     "EH-CASELOAD": ("caseload", 1, "1"), "EH43": ("count", 0, ""), "EH44": ("count", 0, ""),
     "EXCL-RATE": ("percent", 2, ""), "SISE12": ("score", 1, ""), "CYPE23": ("score", 2, ""),
     "CYPE24": ("score", 2, ""), "CYPE25": ("score", 2, ""), "CYPE8": ("percent", 1, "100"),
-    "EY15": ("gap", 1, ""), "SISE16": ("gap", 1, ""), "SISE19": ("gap", 1, ""),
+    "EY15": ("gap", 1, ""), "SISE19": ("gap", 1, ""),
     "EY14-CICGAP": ("gap", 1, ""), "EY14-SENSGAP": ("gap", 1, ""), "EY14-EHCPGAP": ("gap", 1, ""),
     "SISE4-CICGAP": ("gap", 1, ""), "SISE4-SENSGAP": ("gap", 0, ""), "SISE4-EHCPGAP": ("gap", 0, ""),
     "SISE12-CICGAP": ("gap", 1, ""), "SISE12-SENSGAP": ("gap", 1, ""), "SISE12-EHCPGAP": ("gap", 1, ""),
@@ -685,8 +685,8 @@ def write_anomalies(conflicts: list[str], rows: list[dict]) -> None:
 
 def compare_with_print(rows: list[dict]) -> list[dict]:
     """Every cell where the computed edition differs from the print, as a 'printed' anomaly with its reason."""
-    from scorecard.engine import build
     from scorecard.content.cells import cells_of
+    from scorecard.engine import build
     from scorecard.inputs import validate
 
     ds, report = validate(DATA)

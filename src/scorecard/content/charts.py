@@ -16,8 +16,8 @@ its figures and say its words.
 - :func:`activity_trend`: the front page's activity series, or None without figures.
 
 How the specs are made: each kind of layer (trend line, latest point, target rule, bar, ...)
-is built once with Altair (``alt.Chart(...).to_dict()``, validated against the Vega-Lite
-schema) and cached; a panel is those layers with its own inline data and title, and a chart
+is built once with Altair (``alt.Chart(...).to_dict()``; the tests validate every chart against the
+Vega-Lite schema) and cached; a panel is those layers with its own inline data and title, and a chart
 is a grid (``concat`` with ``columns``) of panels. So an edition's ~190 charts take a fraction
 of a second, not the many seconds Altair's deep copies of concatenated charts would.
 
@@ -201,8 +201,12 @@ CONFIG = {
 
 
 def _layer(chart: alt.Chart) -> dict:
-    """One layer as a dict: Altair's (validated) output without what the top level carries."""
-    spec = chart.to_dict()
+    """One layer as a dict: Altair's output without what the top level carries.
+
+    Not validated here (Altair's jsonschema check costs ~0.5 s per kernel for these few layers);
+    the tests validate every chart of the edition against the Vega-Lite schema instead.
+    """
+    spec = chart.to_dict(validate=False)
     for key in ("$schema", "config", "data"):
         spec.pop(key, None)
     return spec

@@ -111,3 +111,21 @@ def _sheet_name(name: str, used: set[str]) -> str:
         clean, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(clean.lower())
     return clean
+
+
+def edition_workbook(edition, key: str, path: Path, cache: Path) -> None:
+    """The edition's workbook (every table, one sheet each) at ``path``.
+
+    It depends only on the edition's snapshot, so it is made once per snapshot ``key`` and kept in
+    ``cache`` (a folder of the build); later builds link it (openpyxl takes ~1 s for 69 sheets).
+    """
+    from ..fsutil import link_or_copy
+    from . import cells
+
+    kept = Path(cache) / f"workbook.{key[:24]}.xlsx"
+    if not kept.is_file():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        for old in kept.parent.glob("workbook.*.xlsx"):
+            old.unlink()
+        workbook([(t.id[:31], list(cells.DATA_COLUMNS), cells.data_of_table(t)) for t in edition.tables], kept)
+    link_or_copy(kept, path)

@@ -71,6 +71,45 @@ def read(path: Path, validate: bool = True) -> nbformat.NotebookNode:
     return nb
 
 
+_EXECUTED: dict[str, tuple[tuple, dict]] = {}
+
+
+def read_executed(path: Path) -> dict:
+    """An executed copy this package wrote, as plain JSON: no NotebookNode, no schema check.
+
+    A build reads each executed copy twice (what it was made from, then its outputs); turning a
+    700 KB notebook into NotebookNodes costs ten times the JSON parse. Kept per process while the
+    file is unchanged and shared between callers: do not modify what it returns.
+    """
+    import json
+
+    from ..errors import EXIT_INVALID, Report, ScorecardError
+    from ..inputs.csvfile import open_regular
+
+    path = Path(path)
+    name = str(path.resolve())
+    try:
+        st = path.stat()
+    except OSError:
+        raise ScorecardError(f"{path}: no such executed notebook", EXIT_INVALID) from None
+    key = (st.st_mtime_ns, st.st_size, st.st_ino)
+    hit = _EXECUTED.get(name)
+    if hit and hit[0] == key:
+        return hit[1]
+    report = Report()
+    raw = open_regular(path, report, str(path), 200 * 1024 * 1024)
+    if raw is None:
+        raise ScorecardError([p.line() for p in report.errors], EXIT_INVALID)
+    try:
+        nb = json.loads(raw)
+        if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+            raise ValueError("not a version 4 notebook")
+    except ValueError as exc:
+        raise ScorecardError(f"{path}: not a readable notebook ({str(exc)[:200]})", EXIT_INVALID) from None
+    _EXECUTED[name] = (key, nb)
+    return nb
+
+
 def parameters(nb: nbformat.NotebookNode) -> dict[str, str]:
     """The parameter cell's assignments (``name = "value"``), read without executing anything."""
     import ast

@@ -75,12 +75,32 @@ def save(snap: Snapshot, path: Path) -> None:
     write_atomic(path, pickle.dumps(snap, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+_LOADED: dict[str, tuple[tuple, Snapshot]] = {}
+
+
 def load(path: Path, key: str | None = None) -> Snapshot | None:
-    """The snapshot at ``path`` if it is readable (and has ``key`` when given)."""
+    """The snapshot at ``path`` if it is readable (and has ``key`` when given).
+
+    Kept per process while the file is unchanged, and shared: a warm kernel's pages all use one
+    (unpickled once per page, a 120-district edition's 55 MB would make a build's cost grow with
+    pages × edition size). Nothing may change what it returns; only the newest one is kept.
+    """
+    path = Path(path)
     try:
-        snap = pickle.loads(Path(path).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        st = path.stat()
+        name, ident = str(path.resolve()), (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
         return None
+    hit = _LOADED.get(name)
+    if hit and hit[0] == ident:
+        snap = hit[1]
+    else:
+        try:
+            snap = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        _LOADED.clear()
+        _LOADED[name] = (ident, snap)
     if not isinstance(snap, Snapshot) or (key is not None and snap.key != key):
         return None
     return snap

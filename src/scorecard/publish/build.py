@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from ..fsutil import (
 )
 from ..inputs import params as params_mod
 from . import jobs as jobs_mod
-from .execute import Result, executor
+from .execute import Result, executor, write_executed
 
 
 @dataclass
@@ -101,14 +102,12 @@ def execute(paths: Paths, month: str, today=None, executor_name: str = "warm", j
     t = time.perf_counter()
     for s in states:
         if s.action == "words":
-            import nbformat
-
             from ..content import notebooks as nbm
 
             path = executed_dir / f"{s.job.name}.ipynb"
             nb = jobs_mod.take_words(nbm.read(path, validate=False), s.source_nb)
             nb.metadata[jobs_mod.META]["words"] = s.words
-            write_atomic(path, nbformat.writes(nb))
+            write_executed(nb, path)
             out.refreshed.append(s.job.name)
         elif s.action == "current":
             out.current.append(s.job.name)
@@ -228,7 +227,6 @@ def qa_sections(snap) -> list[dict]:
 
 
 def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) -> None:
-    from ..content import cells as cells_mod
     from ..content import downloads
     from . import assets, pdf, safety
     from . import site as site_mod
@@ -248,21 +246,23 @@ def publish_builtin(snap, pages, paths: Paths, month: str, out: Outcome, say) ->
         assets.write_vega_bundle(building, paths.build)
         site_mod.write_root(building, [], site.site_name, site.full_title, site.language)  # styles for printing
         say("printing the PDF")
-        timings = pdf.write_pdf(site, pages, dest / pdf_name, building, paths.build / month / "pdf-cache",
-                                snap.dataset.publication.kicker)
-        out.timings.update(timings)
+        # Chromium prints in its own processes while this thread writes the pages and downloads
+        with ThreadPoolExecutor(1, thread_name_prefix="pdf") as pool:
+            printing = pool.submit(pdf.write_pdf, site, pages, dest / pdf_name, building,
+                                   paths.build / month / "pdf-cache", snap.dataset.publication.kicker)
+            t2 = time.perf_counter()
+            downloads.edition_workbook(snap.edition, snap.key, dest / xlsx_name, paths.build / month)
+            site_mod.write_edition(site, dest, pdf_name, xlsx_name, qa_sections(snap))
+            write_atomic(dest / "edition.json", json.dumps({
+                "month": month, "label": site.label, "publication_date": site.publication_date, "pdf": pdf_name,
+                "xlsx": xlsx_name, "first": f"{pages[0].job.name}.html" if pages else "index.html",
+                "first_title": pages[0].job.title if pages else "", "pages": [p.job.name for p in pages]},
+                indent=1))
+            out.timings["pages"] = time.perf_counter() - t2
+            out.timings.update(printing.result())
         for f in building.glob("print-*.html"):
             f.unlink()
-        t2 = time.perf_counter()
-        sheets = [(t.id[:31], list(cells_mod.DATA_COLUMNS), cells_mod.data_of_table(t)) for t in snap.edition.tables]
-        downloads.workbook(sheets, dest / xlsx_name)
-        site_mod.write_edition(site, dest, pdf_name, xlsx_name, qa_sections(snap))
-        write_atomic(dest / "edition.json", json.dumps({
-            "month": month, "label": site.label, "publication_date": site.publication_date, "pdf": pdf_name,
-            "xlsx": xlsx_name, "first": f"{pages[0].job.name}.html" if pages else "index.html",
-            "first_title": pages[0].job.title if pages else "", "pages": [p.job.name for p in pages]}, indent=1))
         site_mod.write_root(building, _editions(building), site.site_name, site.full_title, site.language)
-        out.timings["pages"] = time.perf_counter() - t2
         bad = safety.check_site(building)
         if bad:
             raise ScorecardError(["ERROR: the site would load files from outside itself; nothing was published:",

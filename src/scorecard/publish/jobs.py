@@ -96,10 +96,10 @@ class State:
 
 def recorded(executed: Path) -> dict:
     try:
-        nb = nbm.read(executed, validate=False)
+        meta = (nbm.read_executed(executed).get("metadata") or {}).get(META)
     except Exception:  # noqa: BLE001 - missing or unreadable: out of date
         return {}
-    return dict(nb.metadata.get(META) or {})
+    return dict(meta) if isinstance(meta, dict) else {}
 
 
 def state_of(job: Job, executed_dir: Path, snapshot_key: str, month: str, force: bool = False) -> State:

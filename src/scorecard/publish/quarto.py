@@ -702,7 +702,6 @@ def _copy_tree(src: Path, dest: Path, skip) -> None:
 
 def finish(snap, pages, paths, month: str, staged: Staged, rendered: Path, out, say) -> None:
     """Publish Quarto's output for ``month`` into ``paths.out``: complete, checked, swapped in (or nothing)."""
-    from ..content import cells as cells_mod
     from ..content import downloads
     from . import assets
     from . import build as build_mod
@@ -752,8 +751,7 @@ def finish(snap, pages, paths, month: str, staged: Staged, rendered: Path, out, 
         for page in pages:
             for name, text in page.csv_files.items():
                 replace_file(dest / _name(name, "CSV file"), text)
-        sheets = [(tb.id[:31], list(cells_mod.DATA_COLUMNS), cells_mod.data_of_table(tb)) for tb in snap.edition.tables]
-        downloads.workbook(sheets, dest / xlsx_name)
+        downloads.edition_workbook(snap.edition, snap.key, dest / xlsx_name, paths.build / month)
         replace_file(dest / "edition.json", json.dumps({
             "month": month, "label": site.label, "publication_date": site.publication_date, "pdf": pdf_name,
             "xlsx": xlsx_name, "first": f"{pages[0].job.name}.html" if pages else "index.html",

@@ -62,7 +62,7 @@ def stage(executed: Path, job: Job) -> StagedPage:
     from ..content import notebooks as nbm
 
     try:
-        nb = nbm.read(executed, validate=False)   # written by this package: no schema check needed
+        nb = nbm.read_executed(executed)   # written by this package: plain JSON, no schema check needed
     except ScorecardError:
         raise ScorecardError(f"{executed}: cannot read the executed notebook; run `scorecard build` again",
                              EXIT_BUILD) from None
@@ -70,20 +70,21 @@ def stage(executed: Path, job: Job) -> StagedPage:
     blocks: list[Block] = []
     page = StagedPage(job, title, blocks)
     n = 0
-    for cell in nb.cells:
-        tags = set(cell.metadata.get("tags", []))
+    for cell in nb["cells"]:
+        tags = set((cell.get("metadata") or {}).get("tags", []))
         if "injected-parameters" not in tags:
             n += 1
         if tags & HIDDEN_TAGS:
             continue
-        if cell.cell_type == "markdown":
-            if cell.source.strip():
-                blocks.append(Block("words", markdown.to_html(cell.source), markdown.to_pandoc(cell.source),
-                                    markdown.plain(cell.source), {"tags": sorted(tags)}, cell=n))
+        if cell.get("cell_type") == "markdown":
+            source = _text(cell.get("source"))
+            if source.strip():
+                blocks.append(Block("words", markdown.to_html(source), markdown.to_pandoc(source),
+                                    markdown.plain(source), {"tags": sorted(tags)}, cell=n))
             continue
-        if cell.cell_type != "code":
+        if cell.get("cell_type") != "code":
             continue
-        for out in cell.get("outputs", []):
+        for out in cell.get("outputs") or []:
             block = _output(out, page, n)
             if block is not None:
                 blocks.append(block)
