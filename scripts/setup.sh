@@ -32,7 +32,12 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 # The project's kernel lives inside .venv: JupyterLab from .venv and papermill find it; the user's kernels are untouched.
 .venv/bin/python -m ipykernel install --sys-prefix --name scorecard --display-name "Python (scorecard)" >/dev/null
-if [ -d .git ]; then .venv/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 || true; fi
+if [ -d .git ]; then
+  .venv/bin/nbstripout --install --attributes .gitattributes >/dev/null 2>&1 || true
+  # keep the cells' ids: renumbering them would make every id of a committed notebook a spurious change
+  strip="\"$PWD/.venv/bin/python\" -m nbstripout --keep-id"
+  git config filter.nbstripout.clean "$strip" && git config diff.ipynb.textconv "$strip -t" || true
+fi
 
 if command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent >/dev/null
