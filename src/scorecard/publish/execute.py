@@ -3,7 +3,7 @@
 Every page is still one papermill execution of its notebook (parameters injected, outputs saved,
 errors reported by cell). What differs is where the kernel comes from:
 
-- ``warm`` (default): one kernel per worker (two on two cores), started once and reused for the
+- ``warm`` (default): one kernel per worker (three on two cores), started once and reused for the
   worker's pages, its namespace reset before each page. The package, pandas, great-tables and
   Altair are imported once per worker instead of once per page; kernel start-up is paid once.
 - ``fresh``: plain papermill, the ``papermill`` command for every page, each a new process with
