@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from scorecard.engine import RowFrame
+import dataclasses
+
+from conftest import ROOT
+
+from scorecard.engine import RowFrame, snapshot
 
 
 def _row(edition, block, area, code, team=""):
@@ -81,11 +85,6 @@ def test_cells_as_printed(january):
 
 def test_a_snapshot_is_read_once_per_process_until_its_file_is_replaced(tmp_path):
     """Pages on one warm kernel share the snapshot; a new build's snapshot (a new file) is read again."""
-    import dataclasses
-
-    from conftest import ROOT
-    from scorecard.engine import snapshot
-
     snap = snapshot.make(ROOT / "data", "2026-01")
     path = tmp_path / snapshot.FILE
     snapshot.save(snap, path)
