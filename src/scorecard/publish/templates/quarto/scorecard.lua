@@ -294,12 +294,17 @@ local function scorecard_table(tbl, opts)
   return out
 end
 
-local function html_table(div)
+-- the one raw HTML block the package put in a div of class `class`
+local function raw_html(div, class)
   local raw = div.content[1]
   if #div.content ~= 1 or raw.t ~= "RawBlock" or raw.format ~= "html" then
-    error("scorecard.lua: a .sc-pdf-table div must hold exactly one raw HTML block")
+    error("scorecard.lua: a ." .. class .. " div must hold exactly one raw HTML block")
   end
-  local doc = pandoc.read(raw.text, "html")
+  return raw.text
+end
+
+local function html_table(div)
+  local doc = pandoc.read(raw_html(div, "sc-pdf-table"), "html")
   local found = pandoc.List()
   doc:walk({
     Table = function(t)
@@ -318,11 +323,7 @@ end
 
 -- the front page's tiles (the package's HTML): each tile a box in a grid, its heading a bold line
 local function html_tiles(div)
-  local raw = div.content[1]
-  if #div.content ~= 1 or raw.t ~= "RawBlock" or raw.format ~= "html" then
-    error("scorecard.lua: a .sc-pdf-html div must hold exactly one raw HTML block")
-  end
-  local blocks = pandoc.read(raw.text, "html").blocks
+  local blocks = pandoc.read(raw_html(div, "sc-pdf-html"), "html").blocks
   local function tile_blocks(content)
     return pandoc.walk_block(pandoc.Div(content), {
       Header = function(h) return pandoc.Para({ pandoc.Strong(h.content) }) end,
